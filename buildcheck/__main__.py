@@ -1,0 +1,3 @@
+from buildcheck.cli import main
+
+main()

@@ -1,0 +1,134 @@
+"""Values that never forget where they came from, and the findings built on them.
+
+Every setting buildcheck resolves is a `Sourced` value: the value, the `Origin`
+that set it (a file and line, an environment variable, a `--config` argument, a
+built-in default) and the values it overrode. Findings point at an origin so
+every renderer (text, JSON, SARIF, GitHub annotations) can say *where* to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+T = TypeVar("T")
+
+OriginKind = Literal["file", "env", "cli", "default", "command"]
+Severity = Literal["error", "warning", "info"]
+
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Origin:
+    """Where a value was defined.
+
+    kind    file: a config file, manifest, toolchain file or Makefile (path, line)
+            env: an environment variable (env)
+            cli: a command-line argument such as `--config` (detail holds the argument)
+            default: cargo's or rustc's built-in default (detail says which)
+            command: the output of a command buildcheck ran, e.g. `cargo --version`
+    """
+
+    kind: OriginKind
+    path: str | None = None
+    line: int | None = None
+    env: str | None = None
+    detail: str | None = None
+
+    @classmethod
+    def file(cls, path: str, line: int | None = None) -> Origin:
+        return cls(kind="file", path=str(path), line=line)
+
+    @classmethod
+    def environment(cls, name: str) -> Origin:
+        return cls(kind="env", env=name)
+
+    @classmethod
+    def cli(cls, argument: str) -> Origin:
+        return cls(kind="cli", detail=argument)
+
+    @classmethod
+    def default(cls, detail: str) -> Origin:
+        return cls(kind="default", detail=detail)
+
+    @classmethod
+    def command(cls, detail: str) -> Origin:
+        return cls(kind="command", detail=detail)
+
+    def describe(self) -> str:
+        """A short human label: `path:line`, `environment variable RUSTFLAGS`, ..."""
+        if self.kind == "file":
+            return f"{self.path}:{self.line}" if self.line else str(self.path)
+        if self.kind == "env":
+            return f"environment variable {self.env}"
+        if self.kind == "cli":
+            return f"--config {self.detail}"
+        if self.kind == "command":
+            return f"`{self.detail}`"
+        return f"default ({self.detail})" if self.detail else "default"
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON `location` contract: {path, line} for files, {env} for variables."""
+        if self.kind == "file":
+            out: dict[str, Any] = {"path": self.path}
+            if self.line is not None:
+                out["line"] = self.line
+            return out
+        if self.kind == "env":
+            return {"env": self.env}
+        if self.kind == "cli":
+            return {"cli": self.detail}
+        if self.kind == "command":
+            return {"command": self.detail}
+        return {"default": self.detail}
+
+
+@dataclass(frozen=True)
+class Sourced(Generic[T]):
+    """A resolved value with its origin and the values it overrode (nearest first)."""
+
+    value: T
+    origin: Origin
+    overridden: tuple[Sourced[Any], ...] = field(default=())
+
+    def override_with(self, value: T, origin: Origin) -> Sourced[T]:
+        """The value that wins over this one, remembering this one as overridden."""
+        return Sourced(value, origin, (self, *self.overridden))
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "location": self.origin.to_json()}
+        if self.overridden:
+            out["overrode"] = [o.to_json() for o in self.overridden]
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    """One thing buildcheck has to say, with a stable rule id (see `rules.py`)."""
+
+    rule: str
+    severity: Severity
+    message: str
+    origin: Origin | None = None
+    fix: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        from buildcheck.rules import RULES
+
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "name": RULES[self.rule].name if self.rule in RULES else self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "location": self.origin.to_json() if self.origin else None,
+            "fix": self.fix,
+        }
+        return out
+
+
+def worst_severity(findings: list[Finding] | tuple[Finding, ...]) -> Severity | None:
+    """The most severe finding's severity, or None when there are none."""
+    if not findings:
+        return None
+    return max((f.severity for f in findings), key=SEVERITY_RANK.__getitem__)
