@@ -1,0 +1,402 @@
+"""Walk `.debug_info` unit by unit and decode only each unit's top entry.
+
+A unit's size comes from its header alone, so charging bytes to units needs no
+entry parsing; *who* produced a unit is in its first entry (DW_TAG_compile_unit
+and friends: name, comp_dir, producer, language, stmt_list, dwo_name). So we
+read the header with `struct`, look the top entry's abbreviation code up in its
+table (parsed only as far as that code, cached by table offset), and decode
+that one entry's attributes, skipping the ones we do not need by form size.
+
+Everything read from the file is checked against the bounds of the section it
+claims to be in; a bad length or offset raises `DwarfError`, which the caller
+turns into a warning. Loops are capped, so garbage cannot make us spin or grow.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from buildcheck.elf.compressed import EMPTY, Span
+
+# Caps on loops driven by file contents (far above anything a compiler emits).
+MAX_ABBREV_ENTRIES_SCANNED = 200_000
+MAX_ATTRS_PER_ENTRY = 512
+MAX_STRING = 1 << 16
+MAX_INDIRECT = 4
+
+DW_TAG_compile_unit = 0x11
+DW_TAG_partial_unit = 0x3C
+DW_TAG_type_unit = 0x41
+DW_TAG_skeleton_unit = 0x4A
+
+DW_UT_compile, DW_UT_type, DW_UT_partial, DW_UT_skeleton, DW_UT_split_compile, DW_UT_split_type = range(1, 7)
+
+DW_AT_name = 0x03
+DW_AT_stmt_list = 0x10
+DW_AT_language = 0x13
+DW_AT_comp_dir = 0x1B
+DW_AT_producer = 0x25
+DW_AT_str_offsets_base = 0x72
+DW_AT_dwo_name = 0x76
+DW_AT_GNU_dwo_name = 0x2130
+
+_WANTED = frozenset({DW_AT_name, DW_AT_stmt_list, DW_AT_language, DW_AT_comp_dir, DW_AT_producer,
+                     DW_AT_str_offsets_base, DW_AT_dwo_name, DW_AT_GNU_dwo_name})
+
+# Forms of fixed size (bytes); sizes that depend on the unit are handled in _read_form.
+_FIXED = {0x0B: 1, 0x0C: 1, 0x11: 1, 0x25: 1, 0x29: 1,     # data1 flag ref1 strx1 addrx1
+          0x05: 2, 0x12: 2, 0x26: 2, 0x2A: 2,               # data2 ref2 strx2 addrx2
+          0x27: 3, 0x2B: 3,                                 # strx3 addrx3
+          0x06: 4, 0x13: 4, 0x1C: 4, 0x28: 4, 0x2C: 4,      # data4 ref4 ref_sup4 strx4 addrx4
+          0x07: 8, 0x14: 8, 0x20: 8, 0x24: 8,               # data8 ref8 ref_sig8 ref_sup8
+          0x1E: 16, 0x19: 0, 0x21: 0}                       # data16 flag_present implicit_const
+_OFFSET_SIZED = {0x0E, 0x17, 0x1D, 0x1F, 0x1F20, 0x1F21}    # strp sec_offset strp_sup line_strp GNU_ref_alt GNU_strp_alt
+_ULEB_FORMS = {0x0F, 0x15, 0x1A, 0x1B, 0x22, 0x23, 0x1F01, 0x1F02}  # udata ref_udata strx addrx loclistx rnglistx GNU_addr_index GNU_str_index
+_STRX_FORMS = {0x1A, 0x25, 0x26, 0x27, 0x28, 0x1F02}
+_BLOCK_FORMS = {0x0A: 1, 0x03: 2, 0x04: 4}                 # block1 block2 block4 (length prefix size)
+_ULEB_BLOCK_FORMS = {0x09, 0x18}                            # block exprloc
+FORM_string, FORM_strp, FORM_line_strp, FORM_sdata, FORM_addr, FORM_ref_addr, FORM_indirect = (
+    0x08, 0x0E, 0x1F, 0x0D, 0x01, 0x10, 0x16)
+
+
+class DwarfError(Exception):
+    """The DWARF does not hold together (bad length, offset past a section, unknown form)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitTop:
+    """One unit of .debug_info: where it is, how big, and its top entry's identifying attributes."""
+
+    offset: int
+    size: int            # bytes of the whole unit, length field included
+    version: int
+    unit_type: int       # DW_UT_* (derived from the tag before DWARF 5)
+    offset_size: int     # 4 (32-bit DWARF) or 8 (64-bit DWARF)
+    tag: int | None
+    name: str | None = None
+    comp_dir: str | None = None
+    producer: str | None = None
+    language: int | None = None
+    stmt_list: int | None = None
+    dwo_name: str | None = None
+
+    @property
+    def is_skeleton(self) -> bool:
+        return self.unit_type == DW_UT_skeleton or self.tag == DW_TAG_skeleton_unit or self.dwo_name is not None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StringSections:
+    str: Span = EMPTY
+    line_str: Span = EMPTY
+    str_offsets: Span = EMPTY
+
+
+def uleb(buf, pos: int, end: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        if pos >= end or shift > 63:
+            raise DwarfError("LEB128 runs past its section")
+        byte = buf[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return result, pos
+        shift += 7
+
+
+def sleb(buf, pos: int, end: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        if pos >= end or shift > 63:
+            raise DwarfError("LEB128 runs past its section")
+        byte = buf[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            if byte & 0x40:
+                result -= 1 << shift
+            return result, pos
+
+
+def _cstring(span: Span, offset: int) -> str:
+    """The NUL-terminated string at `offset` inside the span (bounded, never past the span)."""
+    if offset < 0 or offset >= len(span):
+        raise DwarfError("string offset past its section")
+    start = span.start + offset
+    stop = min(span.end, start + MAX_STRING)
+    end = span.buf.find(b"\0", start, stop)
+    return bytes(span.buf[start:end if end >= 0 else stop]).decode("utf-8", "replace")
+
+
+class AbbrevTables:
+    """Abbreviation declarations, parsed lazily: each table only as far as the codes asked for."""
+
+    def __init__(self, span: Span):
+        self._span = span
+        # table offset -> (code -> (tag, attribute specs), next position to parse or -1 when done)
+        self._tables: dict[int, tuple[dict[int, tuple[int, tuple[tuple[int, int, int], ...]]], list[int]]] = {}
+
+    def lookup(self, table_offset: int, code: int) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+        entry = self._tables.get(table_offset)
+        if entry is None:
+            if table_offset >= len(self._span):
+                raise DwarfError("abbreviation offset past .debug_abbrev")
+            entry = ({}, [self._span.start + table_offset])
+            self._tables[table_offset] = entry
+        decls, state = entry
+        found = decls.get(code)
+        if found is not None:
+            return found
+        buf, end = self._span.buf, self._span.end
+        pos = state[0]
+        scanned = len(decls)
+        while pos >= 0:
+            scanned += 1
+            if scanned > MAX_ABBREV_ENTRIES_SCANNED:
+                raise DwarfError("abbreviation table too long")
+            this_code, pos = uleb(buf, pos, end)
+            if this_code == 0:
+                pos = -1
+                break
+            tag, pos = uleb(buf, pos, end)
+            if pos >= end:
+                raise DwarfError("abbreviation runs past .debug_abbrev")
+            pos += 1  # DW_CHILDREN_yes/no
+            specs = []
+            while True:
+                attr, pos = uleb(buf, pos, end)
+                form, pos = uleb(buf, pos, end)
+                if attr == 0 and form == 0:
+                    break
+                implicit = 0
+                if form == 0x21:
+                    implicit, pos = sleb(buf, pos, end)
+                specs.append((attr, form, implicit))
+                if len(specs) > MAX_ATTRS_PER_ENTRY:
+                    raise DwarfError("abbreviation with too many attributes")
+            decl = (tag, tuple(specs))
+            decls.setdefault(this_code, decl)
+            if this_code == code:
+                state[0] = pos
+                return decl
+        state[0] = -1
+        raise DwarfError(f"abbreviation code {code} not in its table")
+
+
+def _read_form(buf, pos: int, end: int, form: int, want: bool, offset_size: int, address_size: int,
+               version: int, implicit: int):
+    """Decode (want=True) or skip one attribute value; returns (value, new position).
+
+    String values come back as ("strp"|"line_strp"|"strx", number) or a str, resolved later
+    because DW_AT_str_offsets_base may follow DW_AT_name in the entry.
+    """
+    for _ in range(MAX_INDIRECT):
+        if form != FORM_indirect:
+            break
+        form, pos = uleb(buf, pos, end)
+    size = _FIXED.get(form)
+    if size is not None:
+        if pos + size > end:
+            raise DwarfError("attribute runs past its unit")
+        if form == 0x21:
+            return implicit, pos
+        if not want:
+            return None, pos + size
+        if form in _STRX_FORMS:
+            return ("strx", int.from_bytes(buf[pos:pos + size], _ORDER[0])), pos + size
+        return (int.from_bytes(buf[pos:pos + size], _ORDER[0]) if size <= 8 else None), pos + size
+    if form in _OFFSET_SIZED:
+        if pos + offset_size > end:
+            raise DwarfError("attribute runs past its unit")
+        value = int.from_bytes(buf[pos:pos + offset_size], _ORDER[0]) if want else None
+        if form == FORM_strp:
+            value = ("strp", value)
+        elif form == FORM_line_strp:
+            value = ("line_strp", value)
+        elif form in (0x1D, 0x1F21):
+            value = None  # in a supplementary / alternate file we do not have
+        return value, pos + offset_size
+    if form in _ULEB_FORMS:
+        value, pos = uleb(buf, pos, end)
+        return (("strx", value) if form in _STRX_FORMS else value), pos
+    if form == FORM_string:
+        stop = buf.find(b"\0", pos, end)
+        if stop < 0:
+            raise DwarfError("string runs past its unit")
+        value = bytes(buf[pos:min(stop, pos + MAX_STRING)]).decode("utf-8", "replace") if want else None
+        return value, stop + 1
+    if form == FORM_sdata:
+        return sleb(buf, pos, end)
+    if form == FORM_addr or (form == FORM_ref_addr and version <= 2):
+        size = address_size
+    elif form == FORM_ref_addr:
+        size = offset_size
+    elif form in _BLOCK_FORMS:
+        prefix = _BLOCK_FORMS[form]
+        if pos + prefix > end:
+            raise DwarfError("block runs past its unit")
+        size = int.from_bytes(buf[pos:pos + prefix], _ORDER[0])
+        pos += prefix
+    elif form in _ULEB_BLOCK_FORMS:
+        size, pos = uleb(buf, pos, end)
+    else:
+        raise DwarfError(f"unknown attribute form 0x{form:x}")
+    if pos + size > end:
+        raise DwarfError("attribute runs past its unit")
+    return None, pos + size
+
+
+# The byte order of the file being read; set per walk (module-level to keep _read_form's
+# signature short on the hot path).
+_ORDER = ["little"]
+
+
+def _resolve_string(value, strings: StringSections, str_offsets_base: int, offset_size: int) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if not isinstance(value, tuple):
+        return None
+    kind, number = value
+    if kind == "strp":
+        return _cstring(strings.str, number)
+    if kind == "line_strp":
+        return _cstring(strings.line_str, number)
+    # strx: an index into .debug_str_offsets, from this unit's base
+    at = str_offsets_base + number * offset_size
+    if at + offset_size > len(strings.str_offsets):
+        raise DwarfError("string index past .debug_str_offsets")
+    so = strings.str_offsets
+    return _cstring(strings.str, int.from_bytes(so.buf[so.start + at:so.start + at + offset_size], _ORDER[0]))
+
+
+def walk_units(info: Span, abbrev: Span, strings: StringSections, *, byte_order: str,
+               problems: list[str], progress: Callable[[int, int], None] | None = None,
+               progress_every: int = 256) -> Iterator[UnitTop]:
+    """Yield every unit of `.debug_info` in order.
+
+    A unit whose header holds but whose top entry does not decode is still yielded
+    (tag None) so its bytes are charged; a header that does not hold ends the walk,
+    and the caller charges the rest of the section to "unparsed". Problems are
+    appended to `problems` (first few only).
+    """
+    _ORDER[0] = "little" if byte_order == "<" else "big"
+    bo = byte_order
+    buf, base, total = info.buf, info.start, len(info)
+    abbrevs = AbbrevTables(abbrev)
+    pos = 0
+    count = 0
+    while pos < total:
+        if total - pos < 4:
+            raise DwarfError(f"{total - pos} stray bytes at the end of .debug_info")
+        (length,) = struct.unpack_from(bo + "I", buf, base + pos)
+        offset_size, header_len = 4, 4
+        if length == 0xFFFFFFFF:
+            if total - pos < 12:
+                raise DwarfError("truncated 64-bit unit header")
+            (length,) = struct.unpack_from(bo + "Q", buf, base + pos + 4)
+            offset_size, header_len = 8, 12
+        elif length >= 0xFFFFFFF0:
+            raise DwarfError(f"reserved unit length 0x{length:x} at offset 0x{pos:x}")
+        size = header_len + length
+        if size > total - pos or length < 2:
+            raise DwarfError(f"unit at offset 0x{pos:x} claims {size} bytes, {total - pos} remain")
+        unit_end = base + pos + size
+        yield _decode_top(buf, base + pos + header_len, unit_end, pos, size, offset_size, bo,
+                          abbrevs, strings, problems)
+        pos += size
+        count += 1
+        if progress is not None and count % progress_every == 0:
+            progress(pos, total)
+    if progress is not None:
+        progress(total, total)
+
+
+def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int, bo: str,
+                abbrevs: AbbrevTables, strings: StringSections, problems: list[str]) -> UnitTop:
+    version = 0
+    unit_type = DW_UT_compile
+    try:
+        if p + 2 > end:
+            raise DwarfError("unit header truncated")
+        (version,) = struct.unpack_from(bo + "H", buf, p)
+        p += 2
+        osz = "I" if offset_size == 4 else "Q"
+        if version == 5:
+            if p + 2 + offset_size > end:
+                raise DwarfError("unit header truncated")
+            unit_type, address_size = buf[p], buf[p + 1]
+            (abbrev_offset,) = struct.unpack_from(bo + osz, buf, p + 2)
+            p += 2 + offset_size
+            if unit_type in (DW_UT_skeleton, DW_UT_split_compile):
+                p += 8
+            elif unit_type in (DW_UT_type, DW_UT_split_type):
+                p += 8 + offset_size
+        elif 2 <= version <= 4:
+            if p + offset_size + 1 > end:
+                raise DwarfError("unit header truncated")
+            (abbrev_offset,) = struct.unpack_from(bo + osz, buf, p)
+            address_size = buf[p + offset_size]
+            p += offset_size + 1
+        else:
+            raise DwarfError(f"unsupported DWARF version {version}")
+        code, p = uleb(buf, p, end)
+        if code == 0:
+            raise DwarfError("unit without a top entry")
+        tag, specs = abbrevs.lookup(abbrev_offset, code)
+        if version < 5:
+            unit_type = {DW_TAG_partial_unit: DW_UT_partial, DW_TAG_type_unit: DW_UT_type,
+                         DW_TAG_skeleton_unit: DW_UT_skeleton}.get(tag, DW_UT_compile)
+        values: dict[int, object] = {}
+        for attr, form, implicit in specs:
+            want = attr in _WANTED
+            value, p = _read_form(buf, p, end, form, want, offset_size, address_size, version, implicit)
+            if want:
+                values[attr] = value
+        base = values.get(DW_AT_str_offsets_base)
+        if not isinstance(base, int):
+            base = 8 if offset_size == 4 else 16  # just past the .debug_str_offsets header
+        fields: dict[str, object] = {}
+        for attr, key in ((DW_AT_name, "name"), (DW_AT_comp_dir, "comp_dir"), (DW_AT_producer, "producer"),
+                          (DW_AT_dwo_name, "dwo_name"), (DW_AT_GNU_dwo_name, "dwo_name")):
+            if attr in values:
+                try:
+                    fields[key] = _resolve_string(values[attr], strings, base, offset_size)
+                except DwarfError as exc:
+                    _note(problems, f"unit at 0x{offset:x}: {exc}")
+        language = values.get(DW_AT_language)
+        stmt_list = values.get(DW_AT_stmt_list)
+        return UnitTop(offset=offset, size=size, version=version, unit_type=unit_type, offset_size=offset_size,
+                       tag=tag, language=language if isinstance(language, int) else None,
+                       stmt_list=stmt_list if isinstance(stmt_list, int) else None, **fields)  # type: ignore[arg-type]
+    except DwarfError as exc:
+        _note(problems, f"unit at 0x{offset:x}: {exc}")
+        return UnitTop(offset=offset, size=size, version=version, unit_type=unit_type,
+                       offset_size=offset_size, tag=None)
+
+
+def _note(problems: list[str], text: str, limit: int = 20) -> None:
+    if len(problems) < limit:
+        problems.append(text)
+    elif len(problems) == limit:
+        problems.append("(further DWARF problems not listed)")
+
+
+def line_table_size(line: Span, offset: int, byte_order: str) -> int | None:
+    """The byte size of the .debug_line table at `offset` (from its unit_length), or None if it does not fit."""
+    if offset < 0 or offset + 4 > len(line):
+        return None
+    (length,) = struct.unpack_from(byte_order + "I", line.buf, line.start + offset)
+    header = 4
+    if length == 0xFFFFFFFF:
+        if offset + 12 > len(line):
+            return None
+        (length,) = struct.unpack_from(byte_order + "Q", line.buf, line.start + offset + 4)
+        header = 12
+    elif length >= 0xFFFFFFF0:
+        return None
+    size = header + length
+    return size if offset + size <= len(line) else None
