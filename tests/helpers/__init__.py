@@ -1,0 +1,1 @@
+"""Shared test helpers: reference values from binutils/LLVM, and corrupt ELF inputs."""
