@@ -5,7 +5,9 @@ its own origin) and scalars, each stamped with where it was defined. `merge`
 follows cargo's rules (checked against cargo 1.65 and 1.95):
 
 - walking config files (`force=False`): a scalar already present (from a deeper
-  directory) stays; arrays concatenate with the *shallower* file's items first;
+  directory) stays; arrays concatenate with the *shallower* file's items first
+  from cargo 1.74 (rust-lang/cargo#12515), the deeper file's first before that
+  (cargo 1.65 gives `--cfg deep --cfg shallow`, 1.95 the reverse; checked);
 - includes and `--config` (`force=True`): the newer scalar wins; arrays append;
 - a table or array meeting a value of another kind is an error cargo refuses to
   build with: "failed to merge config value from `A` into `B`: expected table,
@@ -93,15 +95,17 @@ def _higher_priority(new: Origin, old: Origin) -> bool:
     return _PRIORITY[new.kind] > _PRIORITY[old.kind]
 
 
-def merge(base: ConfigValue, other: ConfigValue, *, force: bool, key: tuple[str, ...] = ()) -> ConfigValue:
+def merge(base: ConfigValue, other: ConfigValue, *, force: bool, shallow_first: bool = True,
+          key: tuple[str, ...] = ()) -> ConfigValue:
     """`other` merged into `base` the way cargo's ConfigValue::merge does."""
     if base.kind == "table" and other.kind == "table":
         merged = dict(base.value)
         for name, value in other.value.items():
-            merged[name] = merge(merged[name], value, force=force, key=key + (name,)) if name in merged else value
+            merged[name] = (merge(merged[name], value, force=force, shallow_first=shallow_first, key=key + (name,))
+                            if name in merged else value)
         return ConfigValue("table", merged, base.origin)
     if base.kind == "array" and other.kind == "array":
-        items = base.value + other.value if force else other.value + base.value
+        items = base.value + other.value if force or not shallow_first else other.value + base.value
         return ConfigValue("array", items, base.origin)
     if base.kind in ("table", "array") or other.kind in ("table", "array"):
         raise ConfigError(_("failed to merge config value from `{found}` into `{expected}`: expected {kind}, but "

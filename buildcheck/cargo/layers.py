@@ -26,6 +26,8 @@ from buildcheck.model import Origin
 # `include` in config files is stable from cargo 1.93; older cargo ignores it without -Zconfig-include
 # (cargo 1.65 ignored it silently; checked).
 INCLUDE_SINCE = Version("1.93")
+# From 1.74 merged lists follow precedence: shallower files first, then env, then --config (cargo#12515).
+PRECEDENCE_ORDERED_LISTS_SINCE = Version("1.74")
 
 LayerKind = Literal["file", "cargo-home", "include", "cli-file", "cli"]
 
@@ -146,7 +148,8 @@ def load_config(*, cwd: Path, env: Mapping[str, str], config_args: Sequence[str]
             shadowed.append((config.path, config.shadowed))
         tree = loader.load_file(config.path, "cargo-home" if config.is_cargo_home else "file")
         try:
-            merged = cv.merge(merged, tree, force=False)
+            merged = cv.merge(merged, tree, force=False,
+                              shallow_first=cargo_version is None or cargo_version >= PRECEDENCE_ORDERED_LISTS_SINCE)
         except ConfigError as exc:
             raise ConfigError(_("failed to merge configuration at `{path}`: {reason}").format(
                 path=config.path, reason=exc)) from None

@@ -1,0 +1,121 @@
+"""Which rustflags cargo passes to rustc: exactly one source wins, the rest are ignored.
+
+Tiers, first set one wins (checked with cargo 1.65 and 1.95):
+1. CARGO_ENCODED_RUSTFLAGS, split on 0x1f; set but empty means "no flags" and still wins;
+2. RUSTFLAGS, split on spaces; set but empty still wins (the damocles Makefile trap);
+3. target.<triple>.rustflags (+ CARGO_TARGET_<TRIPLE>_RUSTFLAGS), then every matching
+   `target.'cfg(..)'.rustflags` in sorted key order; an empty result falls through;
+4. build.rustflags (+ CARGO_BUILD_RUSTFLAGS).
+With an explicit target (--target or build.target) host units (build scripts,
+proc-macros) get no rustflags at all on stable cargo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from buildcheck.cargo.cfg import cfg_for_triple, evaluate, parse_cfg_key
+from buildcheck.cargo.env_config import ConfigReader, env_name
+from buildcheck.model import Origin, Sourced
+
+Tier = Literal["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "target", "build", "none"]
+
+
+@dataclass(frozen=True)
+class TierFlags:
+    tier: Tier
+    items: tuple[Sourced[str], ...]
+    source: Origin | None = None  # the env variable of tiers 1-2, which counts even when empty
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return tuple(item.value for item in self.items)
+
+    def origins(self) -> tuple[Origin, ...]:
+        if self.source is not None:
+            return (self.source,)
+        seen: list[Origin] = []
+        for item in self.items:
+            if item.origin not in seen:
+                seen.append(item.origin)
+        return tuple(seen)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tier": self.tier, "flags": list(self.flags),
+                "locations": [origin.to_json() for origin in self.origins()]}
+
+
+@dataclass(frozen=True)
+class RustflagsResolution:
+    """The winning tier's flags (as a Sourced tuple) and the tiers it hid."""
+
+    winner: TierFlags
+    hidden: tuple[TierFlags, ...]
+
+    @property
+    def tier(self) -> Tier:
+        return self.winner.tier
+
+    @property
+    def flags(self) -> Sourced[tuple[str, ...]]:
+        origins = self.winner.origins()
+        origin = origins[0] if origins else Origin.default("no rustflags set")
+        overridden = tuple(Sourced(h.flags, o) for h in self.hidden for o in h.origins()[:1])
+        return Sourced(self.winner.flags, origin, overridden)
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.winner.to_json()
+        out["hidden"] = [h.to_json() for h in self.hidden]
+        return out
+
+
+def _env_tier(env: Mapping[str, str], name: Literal["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"]) -> TierFlags | None:
+    if name not in env:
+        return None
+    origin = Origin.environment(name)
+    raw = env[name]
+    if name == "CARGO_ENCODED_RUSTFLAGS":
+        flags = raw.split("\x1f") if raw else []
+    else:
+        flags = [part for part in raw.split(" ") if part.strip()]
+    return TierFlags(name, tuple(Sourced(flag, origin) for flag in flags), origin)
+
+
+def _target_tier(reader: ConfigReader, triple: str) -> TierFlags | None:
+    items: list[Sourced[str]] = list(reader.string_list(("target", triple, "rustflags")) or ())
+    targets = reader.node(("target",))
+    if targets is not None and targets.kind == "table":
+        cfg = cfg_for_triple(triple)
+        for key in sorted(targets.value):
+            expr = parse_cfg_key(key)
+            if expr is None or not evaluate(expr, cfg):
+                continue
+            node = targets.value[key].get("rustflags")
+            if node is not None:
+                # cfg keys are never read from the environment: only the table counts.
+                items.extend(ConfigReader(node, {}, reader.cargo_version).string_list(()) or ())
+    return TierFlags("target", tuple(items)) if items else None
+
+
+def resolve_rustflags(reader: ConfigReader, env: Mapping[str, str], triple: str) -> RustflagsResolution:
+    """The rustflags of target units for `triple`, and every lower tier that was set but ignored."""
+    candidates: list[TierFlags] = []
+    for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"):
+        tier = _env_tier(env, name)  # type: ignore[arg-type]
+        if tier is not None:
+            candidates.append(tier)
+    target = _target_tier(reader, triple)
+    if target is not None:
+        candidates.append(target)
+    build = reader.string_list(("build", "rustflags"))
+    if build:
+        candidates.append(TierFlags("build", build))
+    if not candidates:
+        return RustflagsResolution(TierFlags("none", ()), ())
+    return RustflagsResolution(candidates[0], tuple(candidates[1:]))
+
+
+def target_env_name(triple: str) -> str:
+    return env_name(("target", triple, "rustflags"))
