@@ -275,13 +275,15 @@ def _resolve_string(value, strings: StringSections, str_offsets_base: int, offse
 
 def walk_units(info: Span, abbrev: Span, strings: StringSections, *, byte_order: str,
                problems: list[str], progress: Callable[[int, int], None] | None = None,
-               progress_every: int = 256) -> Iterator[UnitTop]:
+               progress_every: int = 256,
+               relocations: dict[int, tuple[int, bool]] | None = None) -> Iterator[UnitTop]:
     """Yield every unit of `.debug_info` in order.
 
     A unit whose header holds but whose top entry does not decode is still yielded
     (tag None) so its bytes are charged; a header that does not hold ends the walk,
     and the caller charges the rest of the section to "unparsed". Problems are
-    appended to `problems` (first few only).
+    appended to `problems` (first few only). `relocations` (section offset -> (value,
+    replaces)) are applied to offsets read from a relocatable object.
     """
     _ORDER[0] = "little" if byte_order == "<" else "big"
     bo = byte_order
@@ -306,7 +308,7 @@ def walk_units(info: Span, abbrev: Span, strings: StringSections, *, byte_order:
             raise DwarfError(f"unit at offset 0x{pos:x} claims {size} bytes, {total - pos} remain")
         unit_end = base + pos + size
         yield _decode_top(buf, base + pos + header_len, unit_end, pos, size, offset_size, bo,
-                          abbrevs, strings, problems)
+                          abbrevs, strings, problems, relocations, base)
         pos += size
         count += 1
         if progress is not None and count % progress_every == 0:
@@ -315,8 +317,16 @@ def walk_units(info: Span, abbrev: Span, strings: StringSections, *, byte_order:
         progress(total, total)
 
 
+def _relocated(value: int, at: int, relocations: dict[int, tuple[int, bool]] | None) -> int:
+    if relocations is None or at not in relocations:
+        return value
+    addend, replaces = relocations[at]
+    return addend if replaces else value + addend
+
+
 def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int, bo: str,
-                abbrevs: AbbrevTables, strings: StringSections, problems: list[str]) -> UnitTop:
+                abbrevs: AbbrevTables, strings: StringSections, problems: list[str],
+                relocations: dict[int, tuple[int, bool]] | None = None, base: int = 0) -> UnitTop:
     version = 0
     unit_type = DW_UT_compile
     try:
@@ -330,6 +340,7 @@ def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int,
                 raise DwarfError("unit header truncated")
             unit_type, address_size = buf[p], buf[p + 1]
             (abbrev_offset,) = struct.unpack_from(bo + osz, buf, p + 2)
+            abbrev_offset = _relocated(abbrev_offset, p + 2 - base, relocations)
             p += 2 + offset_size
             if unit_type in (DW_UT_skeleton, DW_UT_split_compile):
                 p += 8
@@ -339,6 +350,7 @@ def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int,
             if p + offset_size + 1 > end:
                 raise DwarfError("unit header truncated")
             (abbrev_offset,) = struct.unpack_from(bo + osz, buf, p)
+            abbrev_offset = _relocated(abbrev_offset, p - base, relocations)
             address_size = buf[p + offset_size]
             p += offset_size + 1
         else:
@@ -353,8 +365,14 @@ def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int,
         values: dict[int, object] = {}
         for attr, form, implicit in specs:
             want = attr in _WANTED
+            at = p
             value, p = _read_form(buf, p, end, form, want, offset_size, address_size, version, implicit)
             if want:
+                if relocations is not None and (at - base) in relocations:
+                    if isinstance(value, tuple):
+                        value = (value[0], _relocated(value[1], at - base, relocations))
+                    elif isinstance(value, int):
+                        value = _relocated(value, at - base, relocations)
                 values[attr] = value
         base = values.get(DW_AT_str_offsets_base)
         if not isinstance(base, int):

@@ -1,0 +1,334 @@
+"""inspect_binary(): one ELF file in, one BinaryReport out (sections, debug share, origins of the debug info).
+
+This module only assembles; the parsing lives in reader.py (ELF), compressed.py,
+dwarf.py (units), origins.py (who produced a unit), notes.py and strip_estimate.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from buildcheck.elf import compressed, dwarf, notes, origins, reader, relocations, strip_estimate
+from buildcheck.errors import InputError
+from buildcheck.i18n import _
+
+SCHEMA_VERSION = 1
+DWARF_SECTIONS = (".debug_info", ".debug_abbrev", ".debug_str", ".debug_line_str", ".debug_str_offsets",
+                  ".debug_line")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ElfIdentity:
+    class_: Literal[32, 64]
+    endianness: Literal["little", "big"]
+    type: str
+    machine: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"class": self.class_, "endianness": self.endianness, "type": self.type, "machine": self.machine}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SectionInfo:
+    index: int
+    name: str
+    type: str
+    size: int                 # sh_size as the header has it (compressed size for compressed sections)
+    flags: str                # as readelf -S -W prints them
+    offset: int
+    compressed: bool
+    compression: str | None   # zlib | zstd | zlib-gnu | unknown
+    uncompressed_size: int
+    debug: bool               # a .debug_* / .zdebug_* section
+    file_bytes: int           # bytes it occupies in the file (0 for NOBITS)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "size": self.size, "flags": self.flags,
+                "compressed": self.compressed, "uncompressed_size": self.uncompressed_size, "debug": self.debug,
+                "offset": self.offset, "compression": self.compression}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DebugOrigin:
+    name: str
+    kind: origins.OriginKind
+    debug_info_bytes: int
+    units: int
+    producer: str | None              # the most common producer string
+    producers: Counter[str]
+    crate: str | None                 # the crate: its own code, or the crate whose build script compiled this C/C++
+    language: str
+    debug_line_bytes: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "debug_info_bytes": self.debug_info_bytes, "units": self.units,
+                "producer": self.producer, "crate": self.crate, "language": self.language,
+                "debug_line_bytes": self.debug_line_bytes,
+                "producers": dict(self.producers.most_common(5))}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DwoFile:
+    path: str
+    exists: bool
+    size: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "exists": self.exists, "size": self.size}
+
+
+@dataclass(frozen=True, kw_only=True)
+class BinaryReport:
+    path: str
+    file_size: int
+    elf: ElfIdentity
+    sections: tuple[SectionInfo, ...]
+    debug_bytes: int
+    debug_info_bytes: int
+    stripped_size_estimate: int
+    build_id: str | None
+    debuglink: str | None
+    split_dwarf: bool
+    origins: tuple[DebugOrigin, ...]
+    warnings: tuple[str, ...] = ()
+    debuglink_crc32: int | None = None
+    symtab_bytes: int = 0
+    dwarf_versions: tuple[int, ...] = ()
+    units: int = 0
+    dwo_files: tuple[DwoFile, ...] = ()
+    dwp_file: DwoFile | None = None
+    origins_computed: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION, "command": "inspect", "path": self.path, "file_size": self.file_size,
+            "elf": self.elf.to_json(),
+            "sections": [s.to_json() for s in self.sections],
+            "debug_bytes": self.debug_bytes,
+            "debug_info_bytes": self.debug_info_bytes,
+            "stripped_size_estimate": self.stripped_size_estimate,
+            "build_id": self.build_id,
+            "debuglink": self.debuglink,
+            "debuglink_crc32": self.debuglink_crc32,
+            "split_dwarf": self.split_dwarf,
+            "dwo_files": [d.to_json() for d in self.dwo_files],
+            "dwp_file": self.dwp_file.to_json() if self.dwp_file else None,
+            "symtab_bytes": self.symtab_bytes,
+            "dwarf_versions": list(self.dwarf_versions),
+            "units": self.units,
+            "origins_computed": self.origins_computed,
+            "origins": [o.to_json() for o in self.origins],
+            "warnings": list(self.warnings),
+        }
+
+
+def is_debug_section(name: str) -> bool:
+    return name.startswith((".debug_", ".zdebug_"))
+
+
+def inspect_binary(path: str | os.PathLike[str], *,
+                   progress: Callable[[int, int], None] | None = None) -> BinaryReport:
+    """Read one ELF file; InputError if it is not a readable ELF, warnings for damaged DWARF inside one."""
+    name = os.fspath(path)
+    data, file_size = reader.open_map(name)
+    assert data is not None
+    with contextlib.ExitStack() as stack:
+        stack.callback(data.close)
+        return _inspect(name, data, file_size, stack, progress)
+
+
+def _inspect(path: str, data: Any, file_size: int, stack: contextlib.ExitStack,
+             progress: Callable[[int, int], None] | None) -> BinaryReport:
+    header = reader.read_header(data, path)
+    raw_sections, warnings = reader.read_sections(data, header, path)
+    sections = tuple(_section_info(data, header, s) for s in raw_sections[1:])
+
+    debug_bytes = sum(s.file_bytes for s in sections if s.debug)
+    symtab_bytes = sum(s.file_bytes for s in sections if s.name in (".symtab", ".strtab"))
+    by_name = {}
+    for raw in raw_sections[1:]:
+        by_name.setdefault(raw.name, raw)
+    info_raw = by_name.get(".debug_info") or by_name.get(".zdebug_info")
+    info_section = next((s for s in sections if info_raw is not None and s.index == info_raw.index), None)
+    debug_info_bytes = info_section.uncompressed_size if info_section else 0
+
+    link = notes.debuglink(data, header, raw_sections)
+    walk = _walk_debug_info(path, data, header, raw_sections, by_name, stack, progress, warnings)
+    return BinaryReport(
+        path=path, file_size=file_size,
+        elf=ElfIdentity(class_=header.class_, endianness=header.endianness, type=header.type,
+                        machine=header.machine),
+        sections=sections, debug_bytes=debug_bytes, debug_info_bytes=debug_info_bytes,
+        stripped_size_estimate=min(file_size, strip_estimate.stripped_size(data, header, raw_sections)),
+        build_id=notes.build_id(data, header, raw_sections),
+        debuglink=link.file if link else None, debuglink_crc32=link.crc32 if link else None,
+        split_dwarf=walk.split_dwarf, origins=walk.origins, warnings=tuple(warnings),
+        symtab_bytes=symtab_bytes, dwarf_versions=walk.versions, units=walk.units,
+        dwo_files=walk.dwo_files, dwp_file=_dwp_beside(path), origins_computed=walk.computed,
+    )
+
+
+def _section_info(data: Any, header: reader.ElfHeader, raw: reader.RawSection) -> SectionInfo:
+    comp = compressed.compression_of(data, header, raw) if raw.occupies_file else None
+    start, end = reader.file_span(raw, len(data))
+    return SectionInfo(
+        index=raw.index, name=raw.name, type=reader.section_type_name(raw.type, header.machine_code),
+        size=raw.size, flags=reader.flags_string(raw.flags, header.machine_code), offset=raw.offset,
+        compressed=comp is not None, compression=comp.kind if comp else None,
+        uncompressed_size=comp.uncompressed_size if comp else raw.size,
+        debug=is_debug_section(raw.name), file_bytes=end - start,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Walk:
+    origins: tuple[DebugOrigin, ...] = ()
+    units: int = 0
+    versions: tuple[int, ...] = ()
+    split_dwarf: bool = False
+    dwo_files: tuple[DwoFile, ...] = ()
+    computed: bool = True
+
+
+class _Tally:
+    """Running totals for one origin while the walk goes on."""
+
+    __slots__ = ("attribution", "bytes", "units", "producers", "line_bytes")
+
+    def __init__(self, attribution: origins.Attribution):
+        self.attribution = attribution
+        self.bytes = 0
+        self.units = 0
+        self.line_bytes = 0
+        self.producers: Counter[str] = Counter()
+
+
+def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_sections: list[reader.RawSection],
+                     by_name: dict[str, reader.RawSection],
+                     stack: contextlib.ExitStack, progress: Callable[[int, int], None] | None,
+                     warnings: list[str]) -> _Walk:
+    def find(section: str) -> reader.RawSection | None:
+        return by_name.get(section) or by_name.get(".z" + section[1:])
+
+    info_raw = find(".debug_info")
+    if info_raw is None or not info_raw.occupies_file:
+        return _Walk()
+    spans: dict[str, compressed.Span] = {}
+    for section in DWARF_SECTIONS:
+        try:
+            span, problem = compressed.section_span(data, header, find(section), stack)
+        except compressed.CannotDecompress as exc:
+            if str(exc) == "zstd":
+                warnings.append(_("zstd-compressed DWARF: origins not computed (this Python has no zstd "
+                                  "decompressor)"))
+            else:
+                warnings.append(_("{section}: cannot decompress ({reason}): origins not computed").format(
+                    section=section, reason=exc))
+            if section == ".debug_line":
+                spans[section] = compressed.EMPTY
+                continue
+            return _Walk(computed=False)
+        if problem:
+            warnings.append(_("{section}: {problem}").format(section=section, problem=problem))
+        spans[section] = span
+
+    info = spans[".debug_info"]
+    strings = dwarf.StringSections(str=spans[".debug_str"], line_str=spans[".debug_line_str"],
+                                   str_offsets=spans[".debug_str_offsets"])
+    problems: list[str] = []
+    tallies: dict[tuple[str, str], _Tally] = {}
+    attribution_cache: dict[tuple[Any, ...], origins.Attribution] = {}
+    versions: set[int] = set()
+    split = False
+    dwo: dict[str, None] = {}
+    units = 0
+    charged = 0
+    line = spans[".debug_line"]
+    try:
+        relocs = relocations.debug_info_relocations(data, header, raw_sections, info_raw)
+        for unit in dwarf.walk_units(info, spans[".debug_abbrev"], strings, byte_order=header.byte_order,
+                                     problems=problems, progress=progress, relocations=relocs):
+            units += 1
+            charged += unit.size
+            if unit.version:
+                versions.add(unit.version)
+            skeleton = unit.is_skeleton
+            if skeleton:
+                split = True
+                if unit.dwo_name:
+                    dwo[os.path.join(unit.comp_dir or "", unit.dwo_name)] = None
+            if unit.tag is None:
+                attribution = _UNPARSED
+            else:
+                key = (unit.name, unit.comp_dir, unit.producer, unit.language, skeleton, unit.dwo_name,
+                       unit.unit_type)
+                attribution = attribution_cache.get(key)  # type: ignore[assignment]
+                if attribution is None:
+                    attribution = origins.attribute(
+                        name=unit.name, comp_dir=unit.comp_dir, producer=unit.producer, language=unit.language,
+                        is_skeleton=skeleton, dwo_name=unit.dwo_name,
+                        is_type_unit=unit.unit_type in (dwarf.DW_UT_type, dwarf.DW_UT_split_type))
+                    attribution_cache[key] = attribution
+            tally = tallies.get((attribution.name, attribution.kind))
+            if tally is None:
+                tally = tallies[(attribution.name, attribution.kind)] = _Tally(attribution)
+            tally.bytes += unit.size
+            tally.units += 1
+            if unit.producer:
+                tally.producers[unit.producer] += 1
+            elif skeleton:
+                tally.producers["split DWARF skeleton"] += 1
+            if unit.stmt_list is not None and len(line):
+                tally.line_bytes += dwarf.line_table_size(line, unit.stmt_list, header.byte_order) or 0
+    except dwarf.DwarfError as exc:
+        problems.append(str(exc))
+    rest = len(info) - charged
+    if rest > 0:  # keep the sum over origins equal to the section size, even when the walk stopped early
+        tally = tallies.setdefault((_UNPARSED.name, _UNPARSED.kind), _Tally(_UNPARSED))
+        tally.bytes += rest
+    if problems:
+        warnings.append(_("damaged DWARF in {path}: {first}{more}").format(
+            path=path, first=problems[0],
+            more=_(" (and {n} more)").format(n=len(problems) - 1) if len(problems) > 1 else ""))
+
+    result = sorted(
+        (DebugOrigin(name=t.attribution.name, kind=t.attribution.kind, debug_info_bytes=t.bytes, units=t.units,
+                     producer=t.producers.most_common(1)[0][0] if t.producers else None, producers=t.producers,
+                     crate=t.attribution.crate, language=t.attribution.language, debug_line_bytes=t.line_bytes)
+         for t in tallies.values()),
+        key=lambda o: (-o.debug_info_bytes, o.name, o.kind))
+    return _Walk(origins=tuple(result), units=units, versions=tuple(sorted(versions)), split_dwarf=split,
+                 dwo_files=tuple(_dwo_file(p, path) for p in dwo))
+
+
+_UNPARSED = origins.Attribution(name="unparsed (damaged DWARF)", kind="other", crate=None, language="unknown")
+
+
+def _dwo_file(dwo_path: str, binary: str) -> DwoFile:
+    """A split-DWARF object: at comp_dir/dwo_name as recorded, else beside the binary."""
+    candidates = [dwo_path]
+    if not os.path.isabs(dwo_path):
+        candidates.append(os.path.join(os.path.dirname(binary), dwo_path))
+    candidates.append(os.path.join(os.path.dirname(binary), os.path.basename(dwo_path)))
+    for candidate in candidates:
+        with contextlib.suppress(OSError):
+            if os.path.isfile(candidate):
+                return DwoFile(path=candidate, exists=True, size=os.path.getsize(candidate))
+    return DwoFile(path=dwo_path, exists=False, size=None)
+
+
+def _dwp_beside(binary: str) -> DwoFile | None:
+    candidate = binary + ".dwp"
+    with contextlib.suppress(OSError):
+        if os.path.isfile(candidate):
+            return DwoFile(path=candidate, exists=True, size=os.path.getsize(candidate))
+    return None
+
+
+__all__ = ["BinaryReport", "DebugOrigin", "DwoFile", "ElfIdentity", "InputError", "SectionInfo", "inspect_binary"]
