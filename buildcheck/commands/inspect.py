@@ -1,0 +1,44 @@
+"""`buildcheck inspect BINARY...`: where a binary's size went, and whose debug info it carries."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from buildcheck.context import RunContext
+from buildcheck.i18n import _
+
+
+@click.command(name="inspect", help="Show where a binary's size went: sections, debug share, debug info by origin.")
+@click.argument("binaries", nargs=-1, required=True, metavar="BINARY...")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for a person, json for scripts (one object, or an array for several binaries).")
+@click.option("--top", type=click.IntRange(min=0), default=12, show_default=True,
+              help="Origins listed in text output (0: all).")
+@click.option("--all-sections", is_flag=True, help="List every section in text output, not only the largest.")
+@click.pass_obj
+def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top: int, all_sections: bool) -> int:
+    from buildcheck.elf.inspect import inspect_binary
+    from buildcheck.report.inspect_progress import walk_progress
+
+    # Inspect everything before printing: a bad path among good ones gives one clean error line,
+    # not half a report followed by it.
+    reports = []
+    for path in binaries:
+        with walk_progress(sys.stderr, path, enabled=output_format == "text") as progress:
+            reports.append(inspect_binary(path, progress=progress))
+
+    if output_format == "json":
+        from buildcheck.report import inspect_json
+
+        inspect_json.render(sys.stdout, reports)
+    else:
+        from buildcheck.report import inspect_text
+        from buildcheck.report.console import make_console
+
+        inspect_text.render(make_console(ctx), reports, top=top, all_sections=all_sections)
+    return 0
+
+
+command.help = _(command.help or "")
