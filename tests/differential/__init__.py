@@ -1,0 +1,1 @@
+"""Differential tests: buildcheck's scanner against the real `cargo build -v` (see docs/testing.md)."""
