@@ -1,0 +1,260 @@
+"""Cargo profiles: the built-in ones, `[profile.*]` from the workspace root, config/env overrides, per-unit settings.
+
+Per unit cargo applies (checked with cargo 1.95 `build -v`): the profile after its
+`inherits` chain, then `build-override` (host units only), then `package."*"`
+(non-members only), then the first matching `package.<spec>`. An override layer
+that does not set `strip` puts strip back to cargo's deferred default, and from
+cargo 1.77 a deferred strip becomes `-C strip=debuginfo` when the unit and all
+its direct dependencies compile without debuginfo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from packaging.version import Version
+
+from buildcheck.cargo.env_config import ConfigReader
+from buildcheck.cargo.levels import (DebugLevel, InvalidValue, StripLevel, is_on, parse_profile_debug,
+                                     parse_profile_strip)
+from buildcheck.cargo.toml_source import TomlDocument
+from buildcheck.errors import ConfigError
+from buildcheck.i18n import _
+from buildcheck.model import Origin, Sourced
+
+IMPLICIT_STRIP_SINCE = Version("1.77")
+# Build scripts and proc-macros stopped getting debuginfo by default in dev builds (cargo 1.65 gave them
+# `-C debuginfo=2`, 1.95 gives nothing; checked). The exact release is taken from the changelog, not run.
+HOST_DEBUG_OFF_SINCE = Version("1.75")
+
+BUILTIN_PARENT = {"test": "dev", "bench": "release", "doc": "dev"}
+ROOT_PROFILES = ("dev", "release")
+_FIELDS = ("debug", "strip", "split-debuginfo", "inherits")
+
+
+@dataclass(frozen=True)
+class ProfileLayer:
+    """One profile table (or package/build override) with each field's origin; None = not set here."""
+
+    debug: Sourced[DebugLevel] | None = None
+    strip: Sourced[StripLevel] | None = None
+    split_debuginfo: Sourced[str] | None = None
+    inherits: Sourced[str] | None = None
+    package: Mapping[str, ProfileLayer] = field(default_factory=dict)
+    build_override: ProfileLayer | None = None
+
+    def over(self, parent: ProfileLayer) -> ProfileLayer:
+        """This layer's fields over `parent`'s (used for config over manifest and child over inherited parent)."""
+        def pick(mine: Sourced[Any] | None, theirs: Sourced[Any] | None) -> Sourced[Any] | None:
+            if mine is None:
+                return theirs
+            if theirs is None:
+                return mine
+            return Sourced(mine.value, mine.origin, (theirs, *theirs.overridden, *mine.overridden))
+
+        package = dict(parent.package)
+        for spec, layer in self.package.items():
+            package[spec] = layer.over(package[spec]) if spec in package else layer
+        if self.build_override and parent.build_override:
+            build_override: ProfileLayer | None = self.build_override.over(parent.build_override)
+        else:
+            build_override = self.build_override or parent.build_override
+        return ProfileLayer(debug=pick(self.debug, parent.debug), strip=pick(self.strip, parent.strip),
+                            split_debuginfo=pick(self.split_debuginfo, parent.split_debuginfo),
+                            inherits=pick(self.inherits, parent.inherits), package=package,
+                            build_override=build_override)
+
+
+def _parse_field(name: str, value: Any, origin: Origin, version: Version | None) -> Sourced[Any]:
+    try:
+        if name == "debug":
+            return Sourced(parse_profile_debug(value, version), origin)
+        if name == "strip":
+            return Sourced(parse_profile_strip(value), origin)
+    except InvalidValue as exc:
+        key_hint = origin.env or ""
+        raise ConfigError(f"{key_hint + ': ' if key_hint else ''}{exc}", path=origin.path, line=origin.line) \
+            from None
+    if not isinstance(value, str):
+        raise ConfigError(_("invalid type for `{name}`: expected a string, found {value!r}").format(
+            name=name, value=value), path=origin.path, line=origin.line)
+    return Sourced(value, origin)
+
+
+def _fields(get: Any, version: Version | None) -> dict[str, Sourced[Any]]:
+    out = {}
+    for name in _FIELDS:
+        found = get(name)
+        if found is not None:
+            parsed = _parse_field(name, found.value, found.origin, version)
+            out[name.replace("-", "_")] = Sourced(parsed.value, parsed.origin, found.overridden)
+    return out
+
+
+def layer_from_table(table: Mapping[str, Any], origin_of: Any, version: Version | None,
+                     nested: bool = True) -> ProfileLayer:
+    """A profile table from TOML; `origin_of(key_tuple)` gives each key's Origin."""
+    def get(name: str) -> Sourced[Any] | None:
+        return Sourced(table[name], origin_of((name,))) if name in table else None
+
+    fields: dict[str, Any] = _fields(get, version)
+    if nested:
+        package = table.get("package")
+        if isinstance(package, dict):
+            fields["package"] = {
+                spec: layer_from_table(sub, lambda key, s=spec: origin_of(("package", s) + key), version, False)
+                for spec, sub in package.items() if isinstance(sub, dict)}
+        build = table.get("build-override")
+        if isinstance(build, dict):
+            fields["build_override"] = layer_from_table(
+                build, lambda key: origin_of(("build-override",) + key), version, False)
+    return ProfileLayer(**fields)
+
+
+def manifest_profiles(doc: TomlDocument | None, version: Version | None) -> dict[str, ProfileLayer]:
+    if doc is None or not isinstance(doc.data.get("profile"), dict):
+        return {}
+    path = str(doc.path)
+    return {name: layer_from_table(table, lambda key, n=name: Origin.file(path, doc.line_of(("profile", n) + key)),
+                                   version)
+            for name, table in doc.data["profile"].items() if isinstance(table, dict)}
+
+
+def config_profile(reader: ConfigReader, name: str, version: Version | None) -> ProfileLayer:
+    """`profile.<name>` from config files, `--config` and CARGO_PROFILE_<NAME>_* (package overrides: files only)."""
+    base = ("profile", name)
+    fields: dict[str, Any] = _fields(lambda key: reader.scalar(base + (key,)), version)
+    build = _fields(lambda key: reader.scalar(base + ("build-override", key)), version)
+    if build:
+        fields["build_override"] = ProfileLayer(**build)
+    package = reader.node(base + ("package",))
+    if package is not None and package.kind == "table":
+        fields["package"] = {
+            spec: layer_from_table(node.plain(), lambda key, n=node: (n.get(*key) or n).origin, version, False)
+            for spec, node in package.value.items() if node.kind == "table"}
+    return ProfileLayer(**fields)
+
+
+def _defined_names(manifest: Mapping[str, ProfileLayer], reader: ConfigReader) -> set[str]:
+    names = set(manifest) | {"dev", "release", "test", "bench", "doc"}
+    node = reader.node(("profile",))
+    if node is not None and node.kind == "table":
+        names |= set(node.value)
+    return names
+
+
+@dataclass(frozen=True)
+class ResolvedProfile:
+    name: str
+    root: str  # dev or release
+    chain: tuple[str, ...]  # the profile, then what it inherits, up to the root
+    layer: ProfileLayer  # everything merged, child over parent, config over manifest
+    debug_is_default: bool  # no user setting decided `debug` (host units may then drop it)
+
+    @property
+    def debug(self) -> Sourced[DebugLevel]:
+        assert self.layer.debug is not None
+        return self.layer.debug
+
+
+def resolve_profile(name: str, *, manifest: Mapping[str, ProfileLayer], reader: ConfigReader,
+                    version: Version | None, env: Mapping[str, str]) -> ResolvedProfile:
+    defined = _defined_names(manifest, reader)
+    chain: list[str] = []
+    layers: list[ProfileLayer] = []
+    current = name
+    while True:
+        if current in chain:
+            raise ConfigError(_("profile inheritance loop detected with profile `{name}` inheriting `{parent}`").format(
+                name=chain[-1], parent=current))
+        explicit_env = any(key.startswith(f"CARGO_PROFILE_{current.upper().replace('-', '_')}_") for key in env)
+        if current not in defined and not explicit_env:
+            raise ConfigError(_("profile `{name}` is not defined").format(name=current))
+        layer = config_profile(reader, current, version).over(manifest.get(current, ProfileLayer()))
+        chain.append(current)
+        layers.append(layer)
+        if current in ROOT_PROFILES:
+            if layer.inherits is not None:
+                raise ConfigError(_("`inherits` must not be specified in root profile `{name}`").format(name=current),
+                                  path=layer.inherits.origin.path, line=layer.inherits.origin.line)
+            break
+        if layer.inherits is not None:
+            current = layer.inherits.value
+        elif current in BUILTIN_PARENT:
+            current = BUILTIN_PARENT[current]
+        else:
+            raise ConfigError(_("profile `{name}` is missing an `inherits` directive (`inherits` is required for all "
+                                "profiles except `dev` or `release`)").format(name=current))
+    root = chain[-1]
+    default_debug: DebugLevel = "full" if root == "dev" else "none"
+    merged = ProfileLayer(debug=Sourced(default_debug, Origin.default(_("cargo's built-in `{name}` profile").format(
+        name=root))))
+    for layer in reversed(layers):
+        merged = layer.over(merged)
+    assert merged.debug is not None
+    return ResolvedProfile(name, root, tuple(chain), merged, merged.debug.origin.kind == "default")
+
+
+# -- per unit ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UnitProfile:
+    debuginfo: Sourced[DebugLevel]
+    strip: Sourced[StripLevel] | None  # None = cargo's deferred default
+    debuginfo_for_strip: DebugLevel  # the level cargo's implicit-strip test looks at
+
+
+def _matches(spec: str, package: str, version: str | None) -> bool:
+    for sep in ("@", ":"):
+        if sep in spec:
+            name, _sep, wanted = spec.partition(sep)
+            return name == package and (version is None or version == wanted)
+    return spec == package
+
+
+def unit_profile(profile: ResolvedProfile, package: str, *, version: str | None, is_member: bool, host: bool,
+                 cargo_version: Version | None) -> UnitProfile:
+    debug = profile.debug
+    strip = profile.layer.strip
+    debug_default = profile.debug_is_default
+    overrides: list[ProfileLayer] = []
+    if host and profile.layer.build_override:
+        overrides.append(profile.layer.build_override)
+    if not is_member and "*" in profile.layer.package:
+        overrides.append(profile.layer.package["*"])
+    for spec, layer in profile.layer.package.items():
+        if spec != "*" and _matches(spec, package, version):
+            overrides.append(layer)
+            break
+    for layer in overrides:
+        if layer.debug is not None:
+            debug = debug.override_with(layer.debug.value, layer.debug.origin)
+            debug_default = False
+        strip = layer.strip  # a layer without `strip` resets it to the deferred default (checked)
+    for_strip = debug.value
+    host_drops_debug = cargo_version is None or cargo_version >= HOST_DEBUG_OFF_SINCE
+    if host and debug_default and host_drops_debug and is_on(debug.value):
+        debug = debug.override_with("none", Origin.default(_("cargo builds build scripts and proc-macros without "
+                                                             "debuginfo unless asked")))
+    return UnitProfile(debug, strip, for_strip)
+
+
+def final_strip(unit: UnitProfile, dependency_levels: Sequence[str], cargo_version: Version | None
+                ) -> Sourced[StripLevel]:
+    """What cargo passes as `-C strip=` ("none" = nothing), including the implicit strip of cargo >= 1.77."""
+    if unit.strip is not None:
+        return unit.strip
+    implicit = cargo_version is None or cargo_version >= IMPLICIT_STRIP_SINCE
+    if implicit and not is_on(unit.debuginfo_for_strip) and not any(is_on(level) for level in dependency_levels):
+        return Sourced("debuginfo", Origin.default(_("cargo >= 1.77 strips debuginfo when no unit asks for it")))
+    if implicit:
+        reason = _("cargo strips nothing: this unit or a dependency compiles with debuginfo")
+    else:
+        reason = _("cargo < 1.77 never strips by default")
+    return Sourced("none", Origin.default(reason))
+
+
+def with_strip(unit: UnitProfile, strip: Sourced[StripLevel] | None) -> UnitProfile:
+    return replace(unit, strip=strip)
