@@ -72,6 +72,14 @@ _RULES = [
     Rule(id="BC022", name="no-workspace",
          short="No cargo workspace was found",
          full="No Cargo.toml was found from the directory upwards; only the environment and config layers were scanned."),
+    Rule(id="BC023", name="member-profile-ignored",
+         short="A [profile] in a non-root workspace member is ignored",
+         full="cargo reads `[profile.*]` only from the workspace root's Cargo.toml and warns \"profiles for the non "
+              "root package will be ignored\"; settings there have no effect."),
+    Rule(id="BC024", name="config-include-ignored",
+         short="`include` in a cargo config file is ignored by this cargo",
+         full="Config `include` is stable from cargo 1.93; older cargo ignores it (without -Zconfig-include), so the "
+              "included files' settings do not apply."),
     Rule(id="BC100", name="binary-debug-info",
          short="The binary carries debug info",
          full="The binary has DWARF sections whose size shows it was built with debug info."),

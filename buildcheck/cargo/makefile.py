@@ -71,7 +71,7 @@ def detect_make_rustflags(directories: list[Path], env: Mapping[str, str]) -> Ma
                 assigned = match.group(2)
             if _EXPORT_ALL.match(line):
                 export_all_line = number
-        if export_all_line is not None:
-            return MakeRustflags(Origin.file(str(path), export_all_line),
-                                 assigned if assigned is not None else env.get("RUSTFLAGS", ""))
+        # A bare `export` exports every *defined* variable: it changes RUSTFLAGS only when the Makefile sets it.
+        if export_all_line is not None and assigned is not None:
+            return MakeRustflags(Origin.file(str(path), export_all_line), assigned)
     return None
