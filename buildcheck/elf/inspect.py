@@ -179,7 +179,7 @@ def _section_info(data: Any, header: reader.ElfHeader, raw: reader.RawSection) -
     start, end = reader.file_span(raw, len(data))
     return SectionInfo(
         index=raw.index, name=raw.name, type=reader.section_type_name(raw.type, header.machine_code),
-        size=raw.size, flags=reader.flags_string(raw.flags, header.machine_code), offset=raw.offset,
+        size=raw.size, flags=reader.flags_string(raw.flags, header.machine_code, header.osabi), offset=raw.offset,
         compressed=comp is not None, compression=comp.kind if comp else None,
         uncompressed_size=comp.uncompressed_size if comp else raw.size,
         debug=is_debug_section(raw.name), file_bytes=end - start,
@@ -233,7 +233,7 @@ def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_section
             if section == ".debug_line":
                 spans[section] = compressed.EMPTY
                 continue
-            return _Walk(computed=False)
+            return _Walk(computed=False, origins=_undecoded(header, data, info_raw))
         if problem:
             warnings.append(_("{section}: {problem}").format(section=section, problem=problem))
         spans[section] = span
@@ -305,6 +305,16 @@ def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_section
         key=lambda o: (-o.debug_info_bytes, o.name, o.kind))
     return _Walk(origins=tuple(result), units=units, versions=tuple(sorted(versions)), split_dwarf=split,
                  dwo_files=tuple(_dwo_file(p, path) for p in dwo))
+
+
+def _undecoded(header: reader.ElfHeader, data: Any, info_raw: reader.RawSection) -> tuple[DebugOrigin, ...]:
+    """One placeholder origin holding all of .debug_info, so the origins still add up to its size."""
+    comp = compressed.compression_of(data, header, info_raw)
+    size = comp.uncompressed_size if comp else info_raw.size
+    if not size:
+        return ()
+    return (DebugOrigin(name=_("not decoded (compressed)"), kind="other", debug_info_bytes=size, units=0,
+                        producer=None, producers=Counter(), crate=None, language="unknown"),)
 
 
 _UNPARSED = origins.Attribution(name="unparsed (damaged DWARF)", kind="other", crate=None, language="unknown")

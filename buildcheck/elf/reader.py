@@ -61,13 +61,19 @@ _FLAG_LETTERS = {
     0x100: "O", 0x200: "G", 0x400: "T", 0x800: "C", 0x80000000: "E",
 }
 _GNU_RETAIN = 0x200000
+_GNU_MBIND = 0x01000000
+_GNU_OSABIS = (3, 9)  # ELFOSABI_GNU, ELFOSABI_FREEBSD
 _SHF_MASKOS = 0x0FF00000
 _SHF_MASKPROC = 0xF0000000
 _X86_64_LARGE = 0x10000000
 
 
-def flags_string(flags: int, machine: int = 62) -> str:
-    """The sh_flags letters as `readelf -S -W` prints them (W A X M S I L O G T C x o E p R l)."""
+def flags_string(flags: int, machine: int = 62, osabi: int = 0) -> str:
+    """The sh_flags letters as `readelf -S -W` prints them (W A X M S I L O G T C x o E p R D l).
+
+    readelf names the GNU flags (R retain, D mbind) only for ELFOSABI_GNU/FreeBSD files;
+    elsewhere they are just "OS specific" (o).
+    """
     out: list[str] = []
     unknown = os_specific = proc_specific = False
     rest = flags
@@ -76,8 +82,10 @@ def flags_string(flags: int, machine: int = 62) -> str:
         rest &= ~bit
         if bit in _FLAG_LETTERS:
             out.append(_FLAG_LETTERS[bit])
-        elif bit == _GNU_RETAIN:
+        elif bit == _GNU_RETAIN and osabi in _GNU_OSABIS:
             out.append("R")
+        elif bit == _GNU_MBIND and osabi in _GNU_OSABIS:
+            out.append("D")
         elif bit == _X86_64_LARGE and machine == 62:
             out.append("l")
         elif bit & _SHF_MASKOS:
@@ -102,6 +110,7 @@ class ElfHeader:
     type: str
     machine: str
     machine_code: int
+    osabi: int
     ehsize: int
     phoff: int
     phentsize: int
@@ -181,6 +190,7 @@ def read_header(data: mmap.mmap | bytes, path: str) -> ElfHeader:
         type=ELF_TYPES.get(e_type, f"0x{e_type:x}"),
         machine=MACHINES.get(e_machine, f"0x{e_machine:x}"),
         machine_code=e_machine,
+        osabi=data[7],
         ehsize=ehsize, phoff=phoff, phentsize=phentsize, phnum=phnum,
         shoff=shoff, shentsize=shentsize, shnum=shnum, shstrndx=shstrndx,
     )

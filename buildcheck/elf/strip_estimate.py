@@ -3,8 +3,8 @@
 We replay what objcopy does, as measured against binutils 2.40:
 - it drops the debugging sections (.debug*, .zdebug*, .stab*, .gdb_index, ...) and the
   relocation sections that apply to them;
-- from .symtab it drops STT_FILE symbols and symbols defined in dropped sections, and their
-  names from .strtab; it rebuilds .shstrtab with suffix merging (".text" inside ".rela.text");
+- from .symtab it drops STT_FILE symbols and symbols defined in dropped sections; it rebuilds
+  .strtab and .shstrtab with each name once and suffixes merged (".text" inside ".rela.text");
 - executables and shared objects keep every loaded section where it was; the other kept
   sections follow, each at its alignment: first in section order, then relocations, then
   .shstrtab; the section header table comes last, aligned to 8 (64-bit) or 4 (32-bit).
@@ -29,9 +29,10 @@ _DEBUG_PREFIXES = (".debug", ".zdebug", ".gnu.linkonce.wi.", ".stab", ".gnu.debu
 _DEBUG_NAMES = frozenset({".line", ".gdb_index"})
 
 
-def is_strippable_debug(name: str) -> bool:
-    """Sections `strip --strip-debug` removes by name."""
-    return name.startswith(_DEBUG_PREFIXES) or name in _DEBUG_NAMES
+def is_strippable_debug(name: str, flags: int = 0) -> bool:
+    """Sections `strip --strip-debug` removes: debugging names, unless loaded (BFD marks only
+    non-SHF_ALLOC sections as debugging, so Rust's `.debug_gdb_scripts` stays)."""
+    return not flags & SHF_ALLOC and (name.startswith(_DEBUG_PREFIXES) or name in _DEBUG_NAMES)
 
 
 def _align(value: int, alignment: int) -> int:
@@ -40,61 +41,56 @@ def _align(value: int, alignment: int) -> int:
     return (value + alignment - 1) // alignment * alignment
 
 
-def _merged_strtab_size(names: list[str]) -> int:
-    """Size of a string table holding `names` where a name that ends another one is stored inside it."""
-    unique = sorted(set(n.encode() for n in names if n), key=lambda s: s[::-1])
+def _merged_strtab_size(names: list[bytes]) -> int:
+    """Size of a string table as BFD writes it: each distinct name once, and a name that ends
+    another one (".text" in ".rela.text") stored inside it."""
+    unique = sorted({n for n in names if n}, key=lambda n: n[::-1])
     size = 1  # the leading NUL
     for i, name in enumerate(unique):
-        # after sorting by reversed string, a suffix sits right before a string that ends with it
+        # sorted by reversed bytes, a suffix sits right before a name that ends with it
         if i + 1 < len(unique) and unique[i + 1].endswith(name):
             continue
         size += len(name) + 1
     return size
 
 
-def _symtab_shrink(data: Any, header: ElfHeader, symtab: RawSection, strtab: RawSection | None,
-                   removed: set[int]) -> tuple[int, int]:
-    """(bytes .symtab loses, bytes .strtab loses) when debugging symbols go."""
+def _symbols_after_strip(data: Any, header: ElfHeader, symtab: RawSection, strtab: RawSection | None,
+                         removed: set[int]) -> tuple[int, int | None]:
+    """(bytes .symtab loses, the size of the rebuilt .strtab or None if unknown) when debugging
+    symbols go: STT_FILE symbols and those defined in removed sections."""
     is64 = header.class_ == 64
     entsize = 24 if is64 else 16
     start, end = file_span(symtab, len(data))
     count = (end - start) // entsize
     if count > MAX_SYMBOLS_SCANNED or count == 0:
-        return 0, 0
+        return 0, None
     fmt = header.byte_order + ("IBBHQQ" if is64 else "IIIBBH")
+    s_start, s_end = file_span(strtab, len(data)) if strtab is not None else (0, 0)
     view = memoryview(data)[start:start + count * entsize]
-    dropped_names: set[int] = set()
-    kept_names: set[int] = set()
+    kept_names: list[bytes] = []
     dropped = 0
     try:
         for entry in struct.iter_unpack(fmt, view):
             if is64:
-                name, info, _other, shndx = entry[0], entry[1], entry[2], entry[3]
+                name, info, shndx = entry[0], entry[1], entry[3]
             else:
                 name, info, shndx = entry[0], entry[3], entry[5]
             if (info & 0xF) == STT_FILE or shndx in removed:
                 dropped += 1
-                dropped_names.add(name)
-            else:
-                kept_names.add(name)
+            elif name and s_start + name < s_end:
+                at = s_start + name
+                stop = data.find(b"\0", at, s_end)
+                kept_names.append(bytes(data[at:stop if stop >= 0 else s_end]))
     finally:
         view.release()
-    strtab_loss = 0
-    if strtab is not None:
-        s_start, s_end = file_span(strtab, len(data))
-        for offset in dropped_names - kept_names:
-            if offset == 0 or s_start + offset >= s_end:
-                continue
-            stop = data.find(b"\0", s_start + offset, s_end)
-            strtab_loss += (stop if stop >= 0 else s_end) - (s_start + offset) + 1
-    return dropped * entsize, strtab_loss
+    return dropped * entsize, (_merged_strtab_size(kept_names) if strtab is not None else None)
 
 
 def stripped_size(data: Any, header: ElfHeader, sections: list[RawSection]) -> int:
     """The estimated size of the file after `strip --strip-debug`."""
     if not sections:
         return len(data)
-    removed = {s.index for s in sections if s.index and is_strippable_debug(s.name)}
+    removed = {s.index for s in sections if s.index and is_strippable_debug(s.name, s.flags)}
     if not removed:
         return len(data)
     # relocations that apply to a removed section go with it
@@ -103,20 +99,25 @@ def stripped_size(data: Any, header: ElfHeader, sections: list[RawSection]) -> i
             removed.add(s.index)
     kept = [s for s in sections if s.index and s.index not in removed]
 
-    symtab_loss = strtab_loss = 0
+    symtab_loss, strtab_size = 0, None
     symtab = next((s for s in kept if s.type == SHT_SYMTAB), None)
     if symtab is not None:
         strtab = sections[symtab.link] if 0 < symtab.link < len(sections) else None
-        symtab_loss, strtab_loss = _symtab_shrink(data, header, symtab, strtab, removed)
+        symtab_loss, strtab_size = _symbols_after_strip(data, header, symtab, strtab, removed)
     shstrtab_index = _shstrtab_index(sections, header)
+    if symtab is not None and symtab.size - symtab_loss <= symtab.entsize:
+        # nothing but the null symbol left: objcopy writes no symbol table at all
+        dropped = {symtab.index} | ({symtab.link} if symtab.link != shstrtab_index else set())
+        kept = [s for s in kept if s.index not in dropped]
+        symtab = None
 
     def new_size(s: RawSection) -> int:
         if s.index == shstrtab_index:
-            return _merged_strtab_size([k.name for k in kept])
+            return _merged_strtab_size([k.name.encode() for k in kept])
         if symtab is not None and s.index == symtab.index:
             return s.size - symtab_loss
-        if symtab is not None and s.index == symtab.link:
-            return s.size - strtab_loss
+        if symtab is not None and s.index == symtab.link and strtab_size is not None:
+            return strtab_size
         return s.size
 
     relocatable = header.type == "REL"
