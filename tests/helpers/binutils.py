@@ -42,6 +42,7 @@ class RefUnit:
     producer: str | None
     name: str | None
     language: str | None
+    comp_dir: str | None = None
 
 
 def run(args: list[str], **kwargs) -> str:
@@ -138,7 +139,25 @@ def uncompressed_sizes(path: str | Path) -> dict[str, int]:
     return sizes
 
 
+_UNIT_ATTRS = {"DW_AT_producer": "producer", "DW_AT_name": "name", "DW_AT_language": "language",
+               "DW_AT_comp_dir": "comp_dir"}
 _DIE_START = re.compile(r"^\s*<(\d+)><[0-9a-f]+>:")
+_CHDR_LINE = re.compile(r"^\s+(ZLIB|ZSTD|[A-Z0-9]+), ([0-9a-f]+), ([0-9a-f]+)\s*$")
+
+
+def readelf_compression(path: str | Path) -> dict[str, tuple[str, int]]:
+    """SHF_COMPRESSED sections -> (ZLIB|ZSTD, ch_size) from the compression header `readelf -S -W -t` prints."""
+    text = run([READELF, "-S", "-W", "-t", str(path)])
+    found: dict[str, tuple[str, int]] = {}
+    name = None
+    for line in text.splitlines():
+        if m := _SECTION_LINE.match(line):
+            name = m.group(2).strip()
+        elif name and (m := _CHDR_LINE.match(line)):
+            found[name] = (m.group(1), int(m.group(2), 16))
+    return found
+
+
 _UNIT_START = re.compile(r"^\s*Compilation Unit @ offset (0x[0-9a-f]+|\d+):")
 _UNIT_LENGTH = re.compile(r"^\s*Length:\s+(0x[0-9a-f]+) \((32|64)-bit\)")
 _UNIT_VERSION = re.compile(r"^\s*Version:\s+(\d+)")
@@ -155,7 +174,8 @@ def readelf_units(path: str | Path) -> list[RefUnit]:
     Not for .dwo files: readelf 2.40 resolves DW_FORM_strx there against the wrong
     string offsets (it prints producer "double"); use `llvm_units` for those.
     """
-    text = run([READELF, "--debug-dump=info", "--dwarf-depth=1", "--wide", str(path)])
+    # no-follow-links: report this file only, not a .gnu_debuglink target or a .dwo beside it
+    text = run([READELF, "--debug-dump=info,no-follow-links", "--dwarf-depth=1", "--wide", str(path)])
     units: list[RefUnit] = []
     current: dict | None = None
 
@@ -168,7 +188,7 @@ def readelf_units(path: str | Path) -> list[RefUnit]:
         if m := _UNIT_START.match(line):
             finish()
             current = {"offset": int(m.group(1), 0), "size": 0, "version": 0, "unit_type": None,
-                       "producer": None, "name": None, "language": None}
+                       "producer": None, "name": None, "language": None, "comp_dir": None}
             in_top_die = False
         elif current is None:
             continue
@@ -183,7 +203,7 @@ def readelf_units(path: str | Path) -> list[RefUnit]:
         elif m := _UNIT_TYPE.match(line):
             current["unit_type"] = m.group(1)
         elif m := _ATTR.match(line):
-            key = {"DW_AT_producer": "producer", "DW_AT_name": "name", "DW_AT_language": "language"}.get(m.group(1))
+            key = _UNIT_ATTRS.get(m.group(1))
             if key and current[key] is None:
                 current[key] = m.group(2)
     finish()
@@ -210,7 +230,7 @@ def llvm_units(path: str | Path) -> list[RefUnit]:
             current = {"offset": int(m.group(1), 16),
                        "size": int(m.group(3), 16) + (4 if m.group(4) == "32" else 12),
                        "version": int(m.group(5), 16), "unit_type": m.group(6),
-                       "producer": None, "name": None, "language": None}
+                       "producer": None, "name": None, "language": None, "comp_dir": None}
             in_top_die = False
         elif current is None:
             continue
@@ -218,7 +238,7 @@ def llvm_units(path: str | Path) -> list[RefUnit]:
             in_top_die = current["producer"] is None and current["name"] is None and not in_top_die \
                 and m.group(1) != "NULL"
         elif in_top_die and (m := _LLVM_ATTR.match(line)):
-            key = {"DW_AT_producer": "producer", "DW_AT_name": "name", "DW_AT_language": "language"}.get(m.group(1))
+            key = _UNIT_ATTRS.get(m.group(1))
             if key and current[key] is None:
                 current[key] = m.group(2) if m.group(2) is not None else m.group(3)
     if current is not None:
@@ -259,9 +279,11 @@ def kind_of_unit(unit: RefUnit) -> str | None:
     producer = unit.producer or ""
     name = unit.name or ""
     if "rustc version" in producer:
-        std_markers = ("/rustc/", "library/std/", "library/core/", "library/alloc/", "/rust/deps/",
-                       "library/compiler-builtins/", "/usr/src/rustc-")
-        return "rust-std" if any(m in name for m in std_markers) else "rust"
+        # The standard library is prebuilt by the Rust project (sources under /rustc/<commit>/,
+        # vendored deps under /rust/deps/) or by Debian (/usr/src/rustc-<version>/).
+        std_roots = ("/rustc/", "/usr/src/rustc-", "/rust/deps/")
+        where = (unit.comp_dir or "") + " " + name
+        return "rust-std" if any(root in where for root in std_roots) else "rust"
     if producer.startswith("GNU C++") or producer.startswith("GNU Objective-C++"):
         return "c++"
     if producer.startswith("GNU C"):
