@@ -1,0 +1,217 @@
+"""`scan()`: every source of debug settings, resolved in cargo's order, in one visible place.
+
+Order: the toolchain (its version decides several rules), the config layers,
+the target, the workspace and its profiles, the package graph, the rustflags
+tiers, the Makefile trap, C/C++/CUDA flags, then the findings. Nothing here
+prints; renderers take the ScanResult.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packaging.version import Version
+
+from buildcheck.cargo.discover import Workspace, cargo_home, find_workspace
+from buildcheck.cargo.env_config import ConfigReader
+from buildcheck.cargo.graph import PackageGraph, build_graph, empty_graph
+from buildcheck.cargo.layers import ConfigLayer, LoadedConfig, load_config
+from buildcheck.cargo.levels import (DEBUG_LEVELS, DebugLevel, StripLevel, effective_debuginfo, max_level,
+                                     strip_from_flags)
+from buildcheck.cargo.makefile import MakeRustflags, detect_make_rustflags
+from buildcheck.cargo.native_flags import NativeFlagSetting, native_flag_settings
+from buildcheck.cargo.profiles import (ResolvedProfile, final_strip, manifest_profiles, resolve_profile,
+                                       unit_profile)
+from buildcheck.cargo.rustflags import RustflagsResolution, resolve_rustflags
+from buildcheck.cargo.toolchain import Toolchain, find_toolchain
+from buildcheck.model import Finding, Origin, Sourced
+
+SCHEMA_VERSION = 1
+# The name used for the member cargo would build when there is no workspace yet (before cloning).
+NO_WORKSPACE_MEMBER = "<workspace member>"
+
+
+@dataclass(frozen=True)
+class UnitSettings:
+    package: str
+    host: bool
+    debuginfo: Sourced[DebugLevel]  # the profile's level for this unit, with where it came from
+    strip: Sourced[StripLevel]  # what cargo passes as -C strip= ("none" = nothing)
+    rustflags: tuple[str, ...]  # what cargo appends for this unit
+    effective_debuginfo: DebugLevel  # what rustc uses: last of profile -C debuginfo and rustflags
+
+    @property
+    def effective_strip(self) -> StripLevel:
+        """rustc's view: a `-C strip=` in rustflags comes after cargo's and wins."""
+        return strip_from_flags(self.rustflags) or self.strip.value
+
+    def to_json(self) -> dict[str, Any]:
+        return {"package": self.package, "host": self.host, "debuginfo": self.debuginfo.to_json(),
+                "strip": self.strip.to_json(), "rustflags": list(self.rustflags),
+                "effective_debuginfo": self.effective_debuginfo, "effective_strip": self.effective_strip}
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    cwd: Path
+    workspace_root: Path | None
+    profile: str
+    target: str
+    explicit_target: bool
+    toolchain: Toolchain
+    layers: tuple[ConfigLayer, ...]
+    rustflags: RustflagsResolution  # for target units
+    make: MakeRustflags | None
+    make_rustflags: RustflagsResolution | None  # the resolution when building through make, if different
+    native_flags: tuple[NativeFlagSetting, ...]
+    findings: tuple[Finding, ...]
+    members: tuple[str, ...]
+    packages: tuple[str, ...]
+    _profile: ResolvedProfile = field(repr=False)
+    _graph: PackageGraph = field(repr=False)
+
+    @property
+    def cargo_version(self) -> Version | None:
+        return self.toolchain.version
+
+    def unit(self, package: str, *, host: bool = False) -> UnitSettings:
+        """The settings cargo gives `package` (host=True: as a build-script/proc-macro dependency)."""
+        return _unit(self._profile, self._graph, self.cargo_version, self.rustflags, self.explicit_target,
+                     package, host)
+
+    def member_units(self) -> tuple[UnitSettings, ...]:
+        return tuple(self.unit(name) for name in (self.members or (NO_WORKSPACE_MEMBER,)))
+
+    @property
+    def debuginfo(self) -> DebugLevel:
+        return max_level(u.effective_debuginfo for u in self.member_units())
+
+    @property
+    def strip(self) -> StripLevel:
+        """The strip of the linked binaries: the weakest among the members (they link the binaries)."""
+        order = ("none", "debuginfo", "symbols")
+        return min((u.effective_strip for u in self.member_units()), key=order.index)  # type: ignore[return-value]
+
+    @property
+    def debug_sections_expected(self) -> bool:
+        # Unstripped, the binary keeps at least the prebuilt standard library's DWARF.
+        return self.strip == "none"
+
+    def package_levels(self) -> dict[str, DebugLevel]:
+        return {name: self.unit(name).effective_debuginfo for name in self.packages}
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(f.severity == "error" for f in self.findings) else 0
+
+    def to_json(self) -> dict[str, Any]:
+        rustflags_source = self.rustflags.to_json()
+        effective: dict[str, Any] = {
+            "debuginfo": self.debuginfo, "strip": self.strip,
+            "debug_sections_expected": self.debug_sections_expected,
+            "rustflags": list(self.rustflags.winner.flags), "rustflags_source": rustflags_source,
+            "packages": self.package_levels(),
+            "members": {u.package: u.to_json() for u in self.member_units()},
+        }
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION, "command": "scan",
+            "project": str(self.workspace_root) if self.workspace_root else None,
+            "profile": self.profile, "target": self.target,
+            "toolchain": self.toolchain.to_json(),
+            "layers": [layer.to_json() for layer in self.layers],
+            "effective": effective,
+            "native_flags": [{"variable": n.variable, "value": n.value, "language": n.language,
+                              "debug_flag": n.debug_flag} for n in self.native_flags],
+            "make": None,
+            "findings": [f.to_json() for f in self.findings],
+        }
+        if self.make is not None:
+            out["make"] = {"location": self.make.origin.to_json(), "rustflags_under_make": self.make.value_under_make,
+                           "rustflags_resolution": self.make_rustflags.to_json() if self.make_rustflags else None}
+        return out
+
+
+def _unit(profile: ResolvedProfile, graph: PackageGraph, version: Version | None, rustflags: RustflagsResolution,
+          explicit_target: bool, package: str, host: bool) -> UnitSettings:
+    node = graph.packages.get(package)
+    is_member = node.is_member if node else (package == NO_WORKSPACE_MEMBER or not graph.packages)
+    pkg_version = node.version if node else None
+    unit = unit_profile(profile, package, version=pkg_version, is_member=is_member, host=host, cargo_version=version)
+    dep_levels = []
+    for dep in graph.dependencies(package):
+        dep_node = graph.packages.get(dep)
+        dep_unit = unit_profile(profile, dep, version=dep_node.version if dep_node else None,
+                                is_member=bool(dep_node and dep_node.is_member), host=host, cargo_version=version)
+        dep_levels.append(dep_unit.debuginfo.value)
+    strip = final_strip(unit, dep_levels, version)
+    flags = () if (host and explicit_target) else rustflags.winner.flags
+    return UnitSettings(package, host, unit.debuginfo, strip, flags, effective_debuginfo(unit.debuginfo.value, flags))
+
+
+def _target_triple(target: str | None, reader: ConfigReader, host_triple: str) -> tuple[str, bool]:
+    if target:
+        return target, True
+    configured = reader.scalar(("build", "target"))
+    node = reader.node(("build", "target"))
+    value: Any = configured.value if configured else None
+    if node is not None and node.kind == "array":
+        value = node.plain()[0] if node.plain() else None
+    if isinstance(value, str) and value:
+        # A custom target spec file names the target by its file stem.
+        return (Path(value).stem if value.endswith(".json") else value), True
+    return host_triple, False
+
+
+def scan(*, cwd: Path, env: Mapping[str, str], profile: str = "release", target: str | None = None,
+         config_args: Sequence[str] = (), cargo: str | None = None,
+         host_triple: str = "x86_64-unknown-linux-gnu",
+         run_cargo_version: Callable[[str, Mapping[str, str]], str | None] | None = None) -> ScanResult:
+    from buildcheck.cargo.findings import build_findings  # the advice is the last step
+
+    cwd = Path(cwd).resolve()
+    toolchain = find_toolchain(cwd, env, cargo, run_cargo_version)
+    version = toolchain.version
+    loaded: LoadedConfig = load_config(cwd=cwd, env=env, config_args=config_args, cargo_version=version)
+    cli_files = frozenset(layer.path for layer in loaded.layers if layer.kind == "cli-file" and layer.path)
+    reader = ConfigReader(loaded.merged, env, version, cli_files)
+    triple, explicit_target = _target_triple(target, reader, host_triple)
+
+    workspace: Workspace | None = find_workspace(cwd)
+    manifest = manifest_profiles(workspace.root_manifest if workspace else None, version)
+    resolved = resolve_profile(profile, manifest=manifest, reader=reader, version=version, env=env)
+    graph = build_graph(workspace) if workspace else empty_graph()
+
+    rustflags = resolve_rustflags(reader, env, triple)
+    directories = [workspace.root] if workspace else []
+    if cwd not in directories:
+        directories.append(cwd)
+    make = detect_make_rustflags(directories, env)
+    make_rustflags = None
+    if make is not None and make.value_under_make is not None:
+        make_env = dict(env)
+        make_env["RUSTFLAGS"] = make.value_under_make
+        alternative = resolve_rustflags(ConfigReader(loaded.merged, make_env, version, cli_files), make_env, triple)
+        if alternative.winner != rustflags.winner:
+            make_rustflags = alternative
+
+    native = native_flag_settings(env, triple, host_triple)
+    members = graph.members
+    result = ScanResult(
+        cwd=cwd, workspace_root=workspace.root if workspace else None, profile=profile, target=triple,
+        explicit_target=explicit_target, toolchain=toolchain, layers=loaded.layers, rustflags=rustflags,
+        make=make, make_rustflags=make_rustflags, native_flags=native, findings=(), members=members,
+        packages=tuple(graph.packages), _profile=resolved, _graph=graph)
+    findings = build_findings(result, workspace=workspace, loaded=loaded, profile=resolved, env=env,
+                              cargo_home=cargo_home(cwd, env)[0])
+    return _with_findings(result, findings)
+
+
+def _with_findings(result: ScanResult, findings: Sequence[Finding]) -> ScanResult:
+    from dataclasses import replace
+    return replace(result, findings=tuple(findings))
+
+
+__all__ = ["scan", "ScanResult", "UnitSettings", "DEBUG_LEVELS", "Origin"]
