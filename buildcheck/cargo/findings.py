@@ -186,7 +186,7 @@ def build_findings(result: ScanResult, *, workspace: Workspace | None, loaded: L
         out.append(Finding(rule=rule, severity=severity, origin=Origin.environment(setting.variable), message=_(
             "`{flag}` in {name} compiles {language} code built by build scripts with debug info").format(
             flag=setting.debug_flag, name=setting.variable, language=setting.language),
-            fix=_("export {name}={value}").format(name=setting.variable, value=shlex.quote(" ".join(kept)))))
+            fix=_("export {name}={value}").format(name=setting.variable, value=shell_value(" ".join(kept)))))
 
     # Config files and manifests cargo ignores or reads differently than it looks.
     for used, ignored in loaded.shadowed:

@@ -1,0 +1,44 @@
+"""`buildcheck scan [DIR]`: what cargo will pass to rustc, each value with where it came from."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from buildcheck.context import RunContext
+from buildcheck.errors import UsageError
+from buildcheck.i18n import _
+
+
+@click.command(name="scan", help="Resolve cargo's debug settings for a workspace, with where each came from.")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@click.option("--profile", default="release", show_default=True, help="The cargo profile to resolve.")
+@click.option("--target", default=None, metavar="TRIPLE", help="As cargo's --target (default: build.target, else host).")
+@click.option("--config", "config_args", multiple=True, metavar="KEY=VALUE|PATH",
+              help="As cargo's --config; repeatable, later ones win.")
+@click.option("--cargo", default=None, metavar="PATH", help="The cargo whose version decides version-dependent rules.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def command(ctx: RunContext, directory: str | None, profile: str, target: str | None,
+            config_args: tuple[str, ...], cargo: str | None, output_format: str) -> int:
+    from buildcheck.cargo.scan import scan
+
+    cwd = Path(ctx.cwd) / directory if directory else Path(ctx.cwd)
+    if not cwd.is_dir():
+        raise UsageError(_("{path} is not a directory").format(path=cwd))
+    result = scan(cwd=cwd, env=ctx.env, profile=profile, target=target, config_args=config_args, cargo=cargo)
+    if output_format == "json":
+        from buildcheck.report import scan_json
+
+        scan_json.render(sys.stdout, result)
+    else:
+        from buildcheck.report import scan_text
+        from buildcheck.report.console import make_console
+
+        scan_text.render(make_console(ctx), result)
+    return result.exit_code
+
+
+command.help = _(command.help or "")

@@ -1,0 +1,85 @@
+"""`buildcheck scan` for a person: layers, each debug-relevant setting with its origin, the verdict, the fix.
+
+Renders a ScanResult; decides nothing (severities and fixes come from cargo/findings.py).
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from buildcheck.cargo.scan import ScanResult
+from buildcheck.i18n import _
+from buildcheck.model import Sourced
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _origin(sourced: Sourced) -> str:
+    text = sourced.origin.describe()
+    if sourced.overridden:
+        text += "  " + _("(overrides {others})").format(
+            others=", ".join(f"{o.value!r} @ {o.origin.describe()}" for o in sourced.overridden[:3]))
+    return text
+
+
+def render(console: Console, result: ScanResult) -> None:
+    project = str(result.workspace_root) if result.workspace_root else _("no cargo workspace found")
+    toolchain = result.toolchain
+    version = str(toolchain.version) if toolchain.version else _("unknown")
+    console.print(_("[bold]buildcheck scan[/] {project}  profile [bold]{profile}[/]  target {target}").format(
+        project=escape(project), profile=escape(result.profile), target=escape(result.target)))
+    console.print(_("cargo {version} (from {source})").format(
+        version=version, source=escape(toolchain.origin.describe())))
+
+    if result.layers:
+        console.print(_("\n[bold]Config layers[/] (lowest priority first)"))
+        for layer in result.layers:
+            console.print(f"  {escape(layer.kind):<11} {escape(layer.origin.describe())}")
+    else:
+        console.print(_("\nNo cargo config files found."))
+
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column(_("setting"))
+    table.add_column(_("value"))
+    table.add_column(_("from"), overflow="fold")
+    flags = result.rustflags.flags
+    table.add_row(escape(_("rustflags ({tier})").format(tier=result.rustflags.tier)),
+                  escape(" ".join(flags.value) or _("(none)")), escape(_origin(flags)))
+    for unit in result.member_units():
+        table.add_row(escape(_("debug [{package}]").format(package=unit.package)), unit.debuginfo.value,
+                      escape(_origin(unit.debuginfo)))
+        table.add_row(escape(_("strip [{package}]").format(package=unit.package)), unit.strip.value,
+                      escape(_origin(unit.strip)))
+        table.add_row(escape(_("rustc uses [{package}]").format(package=unit.package)),
+                      _("debuginfo {level}, strip {strip}").format(level=unit.effective_debuginfo,
+                                                                   strip=unit.effective_strip), "")
+    for setting in result.native_flags:
+        table.add_row(escape(setting.variable), escape(setting.value), _("environment"))
+    console.print()
+    console.print(table)
+
+    packages = result.package_levels()
+    with_debug = [name for name, level in packages.items() if level != "none"]
+    if packages:
+        console.print(_("\n{count} of {total} packages compile with debuginfo.").format(
+            count=len(with_debug), total=len(packages)))
+
+    console.print()
+    if result.debug_sections_expected:
+        console.print(_("[bold]Verdict:[/] the binary will carry DWARF debug sections (debuginfo {level}, strip "
+                        "{strip}).").format(level=result.debuginfo, strip=result.strip))
+    else:
+        console.print(_("[bold]Verdict:[/] no debug sections expected in the binary (strip {strip}).").format(
+            strip=result.strip))
+
+    if result.findings:
+        console.print(_("\n[bold]Findings[/]"))
+    for finding in result.findings:
+        style = _SEVERITY_STYLE[finding.severity]
+        console.print(f"  [{style}]{finding.severity}[/] {finding.rule} {escape(finding.message)}")
+        if finding.origin is not None:
+            console.print(_("      at {where}").format(where=escape(finding.origin.describe())))
+        if finding.fix:
+            console.print(_("      [green]fix:[/] {fix}").format(fix=escape(finding.fix)))
