@@ -88,6 +88,14 @@ def parse_rustc_debuginfo(value: str) -> DebugLevel | None:
     return _RUSTC_DEBUGINFO.get(value)
 
 
+# rustc options whose value is the next argument: `--cfg -g` sets a cfg named "-g", it is not `-g`.
+_TAKES_VALUE = frozenset({"--cfg", "--check-cfg", "-L", "-l", "--cap-lints", "--edition", "--crate-type",
+                          "--crate-name", "-o", "--out-dir", "--target", "--extern", "-A", "-W", "-D", "-F",
+                          "--allow", "--warn", "--deny", "--forbid", "--force-warn", "-Z", "--remap-path-prefix",
+                          "--emit", "--print", "--error-format", "--json", "--explain", "--sysroot", "--color",
+                          "--diagnostic-width"})
+
+
 def codegen_options(flags: Sequence[str]) -> Iterable[tuple[int, str, str | None]]:
     """Each `-C name[=value]` in a rustc argument list as (index, name, value); `-g` as ("debuginfo", "2").
 
@@ -109,6 +117,8 @@ def codegen_options(flags: Sequence[str]) -> Iterable[tuple[int, str, str | None
             option = flag[2:]
         elif flag == "-g":
             option = "debuginfo=2"
+        elif flag in _TAKES_VALUE:
+            i += 1
         i += 1
         if option is None:
             continue
