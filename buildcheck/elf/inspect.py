@@ -290,8 +290,11 @@ def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_section
                 tally.line_bytes += dwarf.line_table_size(line, unit.stmt_list, header.byte_order) or 0
     except dwarf.DwarfError as exc:
         problems.append(str(exc))
-    rest = len(info) - charged
-    if rest > 0:  # keep the sum over origins equal to the section size, even when the walk stopped early
+    # Keep the sum over origins equal to the section's declared size, even when the walk stopped
+    # early or the section is cut short by the end of the file (or of its compressed stream).
+    comp = compressed.compression_of(data, header, info_raw)
+    rest = (comp.uncompressed_size if comp else info_raw.size) - charged
+    if rest > 0:
         tally = tallies.setdefault((_UNPARSED.name, _UNPARSED.kind), _Tally(_UNPARSED))
         tally.bytes += rest
     if problems:

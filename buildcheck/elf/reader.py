@@ -69,37 +69,34 @@ _X86_64_LARGE = 0x10000000
 
 
 def flags_string(flags: int, machine: int = 62, osabi: int = 0) -> str:
-    """The sh_flags letters as `readelf -S -W` prints them (W A X M S I L O G T C x o E p R D l).
+    """The sh_flags letters exactly as `readelf -S -W` (binutils 2.40) prints them.
 
-    readelf names the GNU flags (R retain, D mbind) only for ELFOSABI_GNU/FreeBSD files;
-    elsewhere they are just "OS specific" (o).
+    Bits are walked lowest first; the first OS-specific bit prints one `o` and consumes
+    the whole OS range, likewise `p` for the processor range; each unknown bit is an `x`.
+    SHF_GNU_RETAIN is `R` only in ELFOSABI_GNU/FreeBSD files, otherwise just OS-specific.
     """
     out: list[str] = []
-    unknown = os_specific = proc_specific = False
     rest = flags
     while rest:
         bit = rest & -rest
         rest &= ~bit
         if bit in _FLAG_LETTERS:
             out.append(_FLAG_LETTERS[bit])
-        elif bit == _GNU_RETAIN and osabi in _GNU_OSABIS:
-            out.append("R")
-        elif bit == _GNU_MBIND and osabi in _GNU_OSABIS:
+        elif bit == _GNU_MBIND:
             out.append("D")
         elif bit == _X86_64_LARGE and machine == 62:
             out.append("l")
         elif bit & _SHF_MASKOS:
-            os_specific = True
+            if bit == _GNU_RETAIN and osabi in _GNU_OSABIS:
+                out.append("R")
+            else:
+                out.append("o")
+                rest &= ~_SHF_MASKOS
         elif bit & _SHF_MASKPROC:
-            proc_specific = True
+            out.append("p")
+            rest &= ~_SHF_MASKPROC
         else:
-            unknown = True
-    if os_specific:
-        out.append("o")
-    if proc_specific:
-        out.append("p")
-    if unknown:
-        out.append("x")
+            out.append("x")
     return "".join(out)
 
 

@@ -1,0 +1,177 @@
+"""The ELF header / section table reader: both classes and byte orders, bad input as one clean InputError."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import elf_synth as es
+from buildcheck.elf import reader
+from buildcheck.elf.inspect import inspect_binary
+from buildcheck.errors import InputError
+
+
+def write(tmp_path: Path, data: bytes, name: str = "bin") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def sample_sections() -> list[es.Section]:
+    return [
+        es.Section(".text", b"\xc3" * 100, flags=es.SHF_ALLOC | es.SHF_EXECINSTR, align=16),
+        es.Section(".bss", type=es.SHT_NOBITS, flags=es.SHF_ALLOC | 0x1, size=4096, align=32),
+        es.Section(".debug_info", b"\0" * 77),
+        es.Section(".zdebug_line", es.gnu_zdebug(b"L" * 500)),
+        es.Section(".comment", b"GCC: 12\0", flags=es.SHF_MERGE | es.SHF_STRINGS),
+        es.Section(".weird", b"abc", flags=0x80000000 | 0x200 | 0x400 | 0x0F000000, type=0x6FFFFFF6),
+    ]
+
+
+@pytest.mark.parametrize("class_,bo", [(64, "<"), (64, ">"), (32, "<"), (32, ">")])
+@pytest.mark.parametrize("etype,name", [(1, "REL"), (2, "EXEC"), (3, "DYN"), (4, "CORE")])
+def test_header_and_sections_in_every_class_and_byte_order(tmp_path, class_, bo, etype, name):
+    data = es.build_elf(sample_sections(), class_=class_, bo=bo, etype=etype, machine=21 if bo == ">" else 62)
+    report = inspect_binary(write(tmp_path, data))
+    assert report.elf.class_ == class_
+    assert report.elf.endianness == ("little" if bo == "<" else "big")
+    assert report.elf.type == name
+    assert report.elf.machine == ("ppc64" if bo == ">" else "x86_64")
+    assert report.file_size == len(data)
+    got = [(s.name, s.type, s.size, s.flags, s.debug) for s in report.sections]
+    assert got == [
+        (".text", "PROGBITS", 100, "AX", False),
+        (".bss", "NOBITS", 4096, "WA", False),
+        (".debug_info", "PROGBITS", 77, "", True),
+        (".zdebug_line", "PROGBITS", len(es.gnu_zdebug(b"L" * 500)), "", True),
+        (".comment", "PROGBITS", 8, "MS", False),
+        (".weird", "GNU_HASH", 3, "GTDoE", False),
+        (".shstrtab", "STRTAB", report.sections[-1].size, "", False),
+    ]
+    zdebug = report.sections[3]
+    assert zdebug.compressed and zdebug.compression == "zlib-gnu" and zdebug.uncompressed_size == 500
+    # on-disk bytes of debug sections; NOBITS takes none
+    assert report.debug_bytes == 77 + zdebug.size
+    assert report.to_json()["sections"][0]["name"] == ".text"  # no null section 0
+
+
+def test_flag_letters_follow_readelf():
+    assert reader.flags_string(0x1 | 0x2 | 0x4) == "WAX"
+    assert reader.flags_string(0x10 | 0x20 | 0x40 | 0x80 | 0x100) == "MSILO"
+    assert reader.flags_string(0x200 | 0x400 | 0x800) == "GTC"
+    assert reader.flags_string(0x80000000) == "E"
+    assert reader.flags_string(0x10000000, machine=62) == "l"
+    assert reader.flags_string(0x10000000, machine=183) == "p"
+    assert reader.flags_string(0x200000, osabi=0) == "o"   # SHF_GNU_RETAIN outside the GNU OSABI
+    assert reader.flags_string(0x200000, osabi=3) == "R"
+    assert reader.flags_string(0x8 | 0x1000) == "xx"
+    assert reader.flags_string(0x01000000 | 0x02000000 | 0x04000000) == "Do"  # D, then one o for the rest
+
+
+def test_extended_section_numbering(tmp_path):
+    """Beyond 0xff00 sections, e_shnum is 0 and the count lives in section 0's sh_size."""
+    count = 0xFF00 + 10
+    sections = [es.Section(f".s{i}", b"") for i in range(count - 2)]
+    data = bytearray(es.build_elf(sections))
+    shoff = struct.unpack_from("<Q", data, 0x28)[0]
+    shnum = struct.unpack_from("<H", data, 0x3C)[0] or count
+    struct.pack_into("<H", data, 0x3C, 0)                 # e_shnum = 0
+    struct.pack_into("<Q", data, shoff + 32, count)       # section 0's sh_size
+    struct.pack_into("<H", data, 0x3E, 0xFFFF)            # e_shstrndx = SHN_XINDEX ...
+    struct.pack_into("<I", data, shoff + 40, count - 1)   # ... real index in section 0's sh_link
+    assert shnum == count & 0xFFFF or shnum
+    report = inspect_binary(write(tmp_path, bytes(data)))
+    assert len(report.sections) == count - 1
+    assert report.sections[0].name == ".s0" and report.sections[-1].name == ".shstrtab"
+
+
+# --- input that is not a readable ELF: one InputError naming the file ----------------------------
+
+def _good() -> bytes:
+    return es.build_elf(sample_sections())
+
+
+@pytest.mark.parametrize("make,needle", [
+    (lambda: b"", "empty"),
+    (lambda: b"#!/bin/sh\necho hi\n", "not an ELF"),
+    (lambda: b"\x7fELF", "not an ELF"),
+    (lambda: _good()[:40], "truncated ELF header"),
+    (lambda: b"\x7fELF\x03\x01" + bytes(58), "not a valid ELF"),
+    (lambda: _good()[:-100], "truncated"),
+])
+def test_bad_files_are_one_input_error(tmp_path, make, needle):
+    path = write(tmp_path, make(), "input.bin")
+    with pytest.raises(InputError) as info:
+        inspect_binary(path)
+    assert str(path) in str(info.value)
+    assert needle in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_header_fields_pointing_past_the_end(tmp_path):
+    data = bytearray(_good())
+    struct.pack_into("<Q", data, 0x28, len(data) + 10)  # e_shoff
+    with pytest.raises(InputError, match="past the end"):
+        inspect_binary(write(tmp_path, bytes(data)))
+
+
+def test_absurd_section_count(tmp_path):
+    data = bytearray(_good())
+    shoff = struct.unpack_from("<Q", data, 0x28)[0]
+    struct.pack_into("<H", data, 0x3C, 0)
+    struct.pack_into("<Q", data, shoff + 32, 2**40)  # extended count: a trillion sections
+    with pytest.raises(InputError, match="absurd section count"):
+        inspect_binary(write(tmp_path, bytes(data)))
+
+
+def test_section_header_size_too_small(tmp_path):
+    data = bytearray(_good())
+    struct.pack_into("<H", data, 0x3A, 12)  # e_shentsize
+    with pytest.raises(InputError, match="section header size"):
+        inspect_binary(write(tmp_path, bytes(data)))
+
+
+def test_directory_and_missing_path(tmp_path):
+    with pytest.raises(InputError, match="directory"):
+        inspect_binary(tmp_path)
+    with pytest.raises(InputError, match="no such file"):
+        inspect_binary(tmp_path / "nope")
+
+
+def test_section_data_past_the_end_is_a_warning_not_a_crash(tmp_path):
+    data = bytearray(_good())
+    shoff = struct.unpack_from("<Q", data, 0x28)[0]
+    struct.pack_into("<Q", data, shoff + 3 * 64 + 32, 10**12)  # .debug_info's sh_size
+    report = inspect_binary(write(tmp_path, bytes(data)))
+    assert any("past the end" in w for w in report.warnings)
+    assert report.sections[2].size == 10**12
+
+
+@settings(max_examples=int(__import__("os").environ.get("BC_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_random_damage_never_escapes_as_anything_but_input_error(tmp_path, data):
+    """Flip bytes anywhere in an ELF with DWARF: a report or an InputError, nothing else."""
+    strs = es.Strings()
+    attrs = [es.Attr(es.AT_producer, "strp", strs.add("GNU C17 12.2.0 -g")),
+             es.Attr(es.AT_language, "data1", 0x1D), es.Attr(es.AT_name, "strp", strs.add("a.c")),
+             es.Attr(es.AT_stmt_list, "sec_offset", 0)]
+    units = [es.unit(version=v, attrs=attrs, abbrev_offset=0, padding=8) for v in (4, 5)]
+    original = bytearray(es.dwarf_elf(units, es.abbrev_table(1, 0x11, attrs), debug_str=bytes(strs.data),
+                                      debug_line=struct.pack("<I", 4) + bytes(4)))
+    flips = data.draw(st.lists(st.tuples(st.integers(0, len(original) - 1), st.integers(0, 255)),
+                               min_size=1, max_size=8))
+    for at, value in flips:
+        original[at] = value
+    cut = data.draw(st.one_of(st.none(), st.integers(1, len(original))))
+    blob = bytes(original[:cut] if cut else original)
+    path = write(tmp_path, blob, "fuzzed")
+    try:
+        report = inspect_binary(path)
+    except InputError as exc:
+        assert str(path) in str(exc)
+        return
+    assert sum(o.debug_info_bytes for o in report.origins) == report.debug_info_bytes or not report.origins_computed
