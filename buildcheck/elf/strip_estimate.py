@@ -90,9 +90,8 @@ def stripped_size(data: Any, header: ElfHeader, sections: list[RawSection]) -> i
     """The estimated size of the file after `strip --strip-debug`."""
     if not sections:
         return len(data)
+    # Even without debug sections, strip drops STT_FILE symbols, so the model always runs.
     removed = {s.index for s in sections if s.index and is_strippable_debug(s.name, s.flags)}
-    if not removed:
-        return len(data)
     # relocations that apply to a removed section go with it
     for s in sections:
         if s.type in (SHT_RELA, SHT_REL) and s.link and 0 < s.size and _info_target(s, sections) in removed:
