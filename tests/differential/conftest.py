@@ -90,9 +90,14 @@ def case_runner(request, tmp_path_factory) -> CaseRunner:
     # Start every selected generated case now, in test order, so builds overlap with comparisons.
     for item in request.session.items:
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if "seed" in params and "cargo_label" in params:
-            cargo = cached_cargo(params["cargo_label"])
-            if cargo is not None:
-                runner.submit(cargo, generate(params["seed"], cargo.version_tuple))
+        if "cargo_label" not in params:
+            continue
+        cargo = cached_cargo(params["cargo_label"])
+        if cargo is None:
+            continue
+        if "seed" in params:
+            runner.submit(cargo, generate(params["seed"], cargo.version_tuple))
+        elif isinstance(params.get("named_case"), Case):
+            runner.submit(cargo, params["named_case"])
     yield runner
     runner.pool.shutdown(wait=True, cancel_futures=True)

@@ -163,3 +163,15 @@ def _level(value: object) -> str:
 
 def _tail(text: str, lines: int = 12) -> str:
     return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def record_disagreement(cargo: Cargo, case: Case, outcome: CargoOutcome, problems: list[str]) -> None:
+    """Append a markdown entry to the file named by BC_DIFF_REPORT (for the scanner's engineer), if set."""
+    report = os.environ.get("BC_DIFF_REPORT")
+    if not report:
+        return
+    entry = (f"\n### cargo {cargo.version} ({cargo.label}), {case.name}\n\n"
+             + "".join(f"- {problem}\n" for problem in problems)
+             + f"\n```\n{case.describe(cargo.version)}\n```\n")
+    with open(report, "a", encoding="utf-8") as stream:
+        stream.write(entry)

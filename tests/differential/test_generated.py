@@ -11,7 +11,7 @@ import pytest
 from .configgen import generate
 from .conftest import CARGO_LABELS, cargo_or_skip, selected_seeds
 from .known_disagreements import KNOWN_SCANNER_BUGS
-from .runner import compare, run_scan
+from .runner import compare, record_disagreement, run_scan
 
 pytestmark = pytest.mark.cargo
 
@@ -27,6 +27,8 @@ def test_generated_configuration(cargo_label, seed, case_runner, request):
     root, outcome = case_runner.run(cargo, case)
     prediction = run_scan(case, cargo, root)
     problems = compare(outcome, prediction)
+    if problems:
+        record_disagreement(cargo, case, outcome, problems)
     assert not problems, (
         f"buildcheck disagrees with cargo {cargo.version} ({cargo.label}) on seed {seed}:\n  "
         + "\n  ".join(problems)
