@@ -15,7 +15,7 @@ from buildcheck.sizes import format_size
 # Above this many sections only the largest are listed (a Rust binary built with
 # -ffunction-sections objects can have tens of thousands); --all-sections lists every one.
 SECTIONS_SHOWN = 40
-BAR_WIDTH = 24
+BAR_WIDTH = 10
 
 _GCC_PRODUCER = re.compile(r"^(GNU \S+ [0-9][^ ]*)")
 _RUSTC_PRODUCER = re.compile(r"rustc version ([0-9][^ )]*)")
@@ -23,7 +23,7 @@ _CLANG_PRODUCER = re.compile(r"^(clang version [0-9][^ ]*)")
 
 
 def producer_summary(producer: str | None) -> str:
-    """The compiler and the switches that matter here: `GNU C17 12.2.0 -g -O2`, `rustc 1.95.0`."""
+    """The compiler and the switches that matter here: `GNU C17 12.2.0 -g`, `rustc 1.95.0`."""
     if not producer:
         return ""
     m = _RUSTC_PRODUCER.search(producer)
@@ -31,7 +31,8 @@ def producer_summary(producer: str | None) -> str:
         return "rustc " + m.group(1)
     m = _GCC_PRODUCER.match(producer)
     if m:
-        switches = [w for w in producer.split()[3:] if re.match(r"-(g|O|gdwarf|gz|gsplit)", w)]
+        # only the debug switches: they are what put the bytes there (-g, -g3, -gdwarf-4, -gz ...)
+        switches = [w for w in producer.split()[3:] if w.startswith("-g")]
         return " ".join([m.group(1), *switches])
     m = _CLANG_PRODUCER.match(producer)
     if m:
@@ -66,7 +67,7 @@ def _render_one(console: Console, r: BinaryReport, *, top: int, all_sections: bo
     title = Text(r.path, style="bold")
     title.append("  " + _("ELF {bits}-bit {endian}-endian {type} {machine}").format(
         bits=r.elf.class_, endian=r.elf.endianness, type=r.elf.type, machine=r.elf.machine), style="dim")
-    console.print(title)
+    console.print(title, soft_wrap=True)
 
     debug_sections = [s for s in r.sections if s.debug]
     story = Table.grid(padding=(0, 2))
@@ -119,12 +120,12 @@ def _render_sections(console: Console, r: BinaryReport, *, all_sections: bool) -
         shown = [s for s in shown if s.index in keep]
     table = Table(title=_("Sections"), title_justify="left", box=None, pad_edge=False, show_edge=False)
     table.add_column("#", justify="right", style="dim")
-    table.add_column(_("name"))
-    table.add_column(_("type"))
-    table.add_column(_("size"), justify="right")
+    table.add_column(_("name"), no_wrap=True, overflow="ellipsis", max_width=32)
+    table.add_column(_("type"), no_wrap=True)
+    table.add_column(_("size"), justify="right", no_wrap=True)
     table.add_column(_("flags"))
-    table.add_column(_("share"), justify="right")
-    table.add_column(_("note"))
+    table.add_column(_("share"), justify="right", no_wrap=True)
+    table.add_column(_("note"), no_wrap=True, overflow="ellipsis")
     for s in shown:
         note = ""
         if s.compressed:
@@ -146,13 +147,13 @@ def _render_origins(console: Console, r: BinaryReport, *, top: int) -> None:
     total = r.debug_info_bytes
     table = Table(title=_("Debug info by origin"), title_justify="left", box=None, pad_edge=False,
                   show_edge=False)
-    table.add_column(_("origin"))
-    table.add_column(_("kind"))
-    table.add_column(_("units"), justify="right")
-    table.add_column(".debug_info", justify="right")
-    table.add_column(_("share"), justify="right")
-    table.add_column("", no_wrap=True)
-    table.add_column(_("producer"))
+    table.add_column(_("origin"), no_wrap=True, overflow="ellipsis", max_width=32)
+    table.add_column(_("kind"), no_wrap=True)
+    table.add_column(_("units"), justify="right", no_wrap=True)
+    table.add_column(".debug_info", justify="right", no_wrap=True)
+    table.add_column(_("share"), justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True, min_width=BAR_WIDTH)
+    table.add_column(_("producer"), overflow="fold", max_width=36)
     origins: list[DebugOrigin] = list(r.origins[:top]) if top > 0 else list(r.origins)
     for o in origins:
         name = o.name
