@@ -376,7 +376,9 @@ def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int,
                 values[attr] = value
         base = values.get(DW_AT_str_offsets_base)
         if not isinstance(base, int):
-            base = 8 if offset_size == 4 else 16  # just past the .debug_str_offsets header
+            # a .dwo has no base attribute: DWARF 5's table starts after its header, the GNU
+            # (DWARF 4) split-DWARF table has none
+            base = (8 if offset_size == 4 else 16) if version >= 5 else 0
         fields: dict[str, object] = {}
         for attr, key in ((DW_AT_name, "name"), (DW_AT_comp_dir, "comp_dir"), (DW_AT_producer, "producer"),
                           (DW_AT_dwo_name, "dwo_name"), (DW_AT_GNU_dwo_name, "dwo_name")):

@@ -165,7 +165,8 @@ def _inspect(path: str, data: Any, file_size: int, stack: contextlib.ExitStack,
         path=path, file_size=file_size,
         elf=ElfIdentity(class_=header.class_, endianness=header.endianness, type=header.type,
                         machine=header.machine),
-        sections=sections, debug_bytes=debug_bytes, debug_info_bytes=debug_info_bytes,
+        sections=sections, debug_bytes=debug_bytes,
+        debug_info_bytes=walk.info_bytes if walk.info_bytes is not None else debug_info_bytes,
         stripped_size_estimate=min(file_size, strip_estimate.stripped_size(data, header, raw_sections)),
         build_id=notes.build_id(data, header, raw_sections),
         debuglink=link.file if link else None, debuglink_crc32=link.crc32 if link else None,
@@ -195,6 +196,7 @@ class _Walk:
     split_dwarf: bool = False
     dwo_files: tuple[DwoFile, ...] = ()
     computed: bool = True
+    info_bytes: int | None = None  # bytes of .debug_info actually read (None: not walked)
 
 
 class _Tally:
@@ -214,8 +216,11 @@ def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_section
                      by_name: dict[str, reader.RawSection],
                      stack: contextlib.ExitStack, progress: Callable[[int, int], None] | None,
                      warnings: list[str]) -> _Walk:
+    # a split-DWARF object (.dwo) holds the same sections with a .dwo suffix
+    suffix = "" if (".debug_info" in by_name or ".zdebug_info" in by_name) else ".dwo"
+
     def find(section: str) -> reader.RawSection | None:
-        return by_name.get(section) or by_name.get(".z" + section[1:])
+        return by_name.get(section + suffix) or by_name.get(".z" + section[1:] + suffix)
 
     info_raw = find(".debug_info")
     if info_raw is None or not info_raw.occupies_file:
@@ -284,16 +289,14 @@ def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_section
             tally.units += 1
             if unit.producer:
                 tally.producers[unit.producer] += 1
-            elif skeleton:
-                tally.producers["split DWARF skeleton"] += 1
             if unit.stmt_list is not None and len(line):
                 tally.line_bytes += dwarf.line_table_size(line, unit.stmt_list, header.byte_order) or 0
     except dwarf.DwarfError as exc:
         problems.append(str(exc))
-    # Keep the sum over origins equal to the section's declared size, even when the walk stopped
-    # early or the section is cut short by the end of the file (or of its compressed stream).
-    comp = compressed.compression_of(data, header, info_raw)
-    rest = (comp.uncompressed_size if comp else info_raw.size) - charged
+    # Keep the sum over origins equal to the bytes .debug_info really has, even when the walk
+    # stopped early. A section cut short by the end of the file or of its compressed stream
+    # counts what is there (a warning says so): a corrupt ch_size must not claim a terabyte.
+    rest = len(info) - charged
     if rest > 0:
         tally = tallies.setdefault((_UNPARSED.name, _UNPARSED.kind), _Tally(_UNPARSED))
         tally.bytes += rest
@@ -309,7 +312,7 @@ def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_section
          for t in tallies.values()),
         key=lambda o: (-o.debug_info_bytes, o.name, o.kind))
     return _Walk(origins=tuple(result), units=units, versions=tuple(sorted(versions)), split_dwarf=split,
-                 dwo_files=tuple(_dwo_file(p, path) for p in dwo))
+                 dwo_files=tuple(_dwo_file(p, path) for p in dwo), info_bytes=len(info))
 
 
 # Touched pages of a file mapping count in the process's RSS until unmapped, and recent

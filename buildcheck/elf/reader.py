@@ -227,8 +227,9 @@ def read_sections(data: mmap.mmap | bytes, header: ElfHeader, path: str) -> tupl
             names_at, names_end = s[4], s[4] + s[5]
         else:
             warnings.append(_("section name table lies past the end of the file"))
-    elif shnum:
-        warnings.append(_("no section name table (e_shstrndx {n})").format(n=shstrndx))
+    elif shstrndx >= shnum and shnum:
+        raise InputError(_("{path}: section name table index {n} is past the {count} section headers").format(
+            path=path, n=shstrndx, count=shnum))
 
     sections: list[RawSection] = []
     truncated_any = False

@@ -6,8 +6,10 @@ We replay what objcopy does, as measured against binutils 2.40:
 - from .symtab it drops STT_FILE symbols and symbols defined in dropped sections; it rebuilds
   .strtab and .shstrtab with each name once and suffixes merged (".text" inside ".rela.text");
 - executables and shared objects keep every loaded section where it was; the other kept
-  sections follow, each at its alignment: first in section order, then relocations, then
-  .shstrtab; the section header table comes last, aligned to 8 (64-bit) or 4 (32-bit).
+  sections follow, each at its alignment: first in section order, then .symtab and .strtab,
+  then relocations, then .shstrtab; the section header table comes last, aligned to 8
+  (64-bit) or 4 (32-bit). In a relocatable object, section symbols no kept relocation
+  uses are dropped too.
   A relocatable object is laid out the same way from the end of its ELF header.
 """
 
@@ -20,7 +22,7 @@ from buildcheck.elf.reader import ElfHeader, RawSection, file_span
 
 SHT_SYMTAB, SHT_RELA, SHT_REL, SHT_NOBITS = 2, 4, 9, 8
 SHF_ALLOC = 0x2
-STT_FILE = 4
+STT_SECTION, STT_FILE = 3, 4
 # Above this many symbols the per-symbol pass is skipped: the bytes it accounts for
 # (one 24-byte entry per object file) are far below 1% of such a binary.
 MAX_SYMBOLS_SCANNED = 200_000
@@ -54,10 +56,27 @@ def _merged_strtab_size(names: list[bytes]) -> int:
     return size
 
 
+def _symbols_used_by_relocations(data: Any, header: ElfHeader, relocations: list[RawSection]) -> set[int]:
+    """Indices of the symbols the given relocation sections refer to."""
+    is64 = header.class_ == 64
+    used: set[int] = set()
+    for reloc in relocations:
+        fmt = header.byte_order + ("QQ" if is64 else "II")
+        entry = reloc.entsize or ((24 if is64 else 12) if reloc.type == SHT_RELA else (16 if is64 else 8))
+        start, end = file_span(reloc, len(data))
+        if entry < struct.calcsize(fmt) or (end - start) // entry > MAX_SYMBOLS_SCANNED:
+            continue
+        for pos in range(start, end - entry + 1, entry):
+            info = struct.unpack_from(fmt, data, pos)[1]
+            used.add(info >> 32 if is64 else info >> 8)
+    return used
+
+
 def _symbols_after_strip(data: Any, header: ElfHeader, symtab: RawSection, strtab: RawSection | None,
-                         removed: set[int]) -> tuple[int, int | None]:
+                         removed: set[int], section_symbols_used: set[int] | None = None) -> tuple[int, int | None]:
     """(bytes .symtab loses, the size of the rebuilt .strtab or None if unknown) when debugging
-    symbols go: STT_FILE symbols and those defined in removed sections."""
+    symbols go: STT_FILE symbols and those defined in removed sections. In a relocatable object
+    BFD also leaves out section symbols no remaining relocation uses (`section_symbols_used`)."""
     is64 = header.class_ == 64
     entsize = 24 if is64 else 16
     start, end = file_span(symtab, len(data))
@@ -70,12 +89,14 @@ def _symbols_after_strip(data: Any, header: ElfHeader, symtab: RawSection, strta
     kept_names: list[bytes] = []
     dropped = 0
     try:
-        for entry in struct.iter_unpack(fmt, view):
+        for index, entry in enumerate(struct.iter_unpack(fmt, view)):
             if is64:
                 name, info, shndx = entry[0], entry[1], entry[3]
             else:
                 name, info, shndx = entry[0], entry[3], entry[5]
-            if (info & 0xF) == STT_FILE or shndx in removed:
+            if ((info & 0xF) == STT_FILE or shndx in removed
+                    or (section_symbols_used is not None and (info & 0xF) == STT_SECTION
+                        and index not in section_symbols_used)):
                 dropped += 1
             elif name and s_start + name < s_end:
                 at = s_start + name
@@ -102,13 +123,23 @@ def stripped_size(data: Any, header: ElfHeader, sections: list[RawSection]) -> i
     symtab = next((s for s in kept if s.type == SHT_SYMTAB), None)
     if symtab is not None:
         strtab = sections[symtab.link] if 0 < symtab.link < len(sections) else None
-        symtab_loss, strtab_size = _symbols_after_strip(data, header, symtab, strtab, removed)
+        used = None
+        if header.type == "REL":
+            kept_relocations = [s for s in kept if s.type in (SHT_RELA, SHT_REL) and s.link == symtab.index]
+            used = _symbols_used_by_relocations(data, header, kept_relocations)
+        symtab_loss, strtab_size = _symbols_after_strip(data, header, symtab, strtab, removed, used)
     shstrtab_index = _shstrtab_index(sections, header)
     if symtab is not None and symtab.size - symtab_loss <= symtab.entsize:
         # nothing but the null symbol left: objcopy writes no symbol table at all
         dropped = {symtab.index} | ({symtab.link} if symtab.link != shstrtab_index else set())
         kept = [s for s in kept if s.index not in dropped]
         symtab = None
+    if symtab is not None and symtab.link == shstrtab_index:
+        # LLVM shares one .strtab between symbol and section names; objcopy writes them
+        # apart, adding a .shstrtab of its own
+        shstrtab_index = -1
+        kept.append(RawSection(index=-1, name=".shstrtab", type=3, flags=0, offset=0, size=0, link=0, info=0,
+                               addralign=1, entsize=0))
 
     def new_size(s: RawSection) -> int:
         if s.index == shstrtab_index:
@@ -123,7 +154,11 @@ def stripped_size(data: Any, header: ElfHeader, sections: list[RawSection]) -> i
     fixed = [s for s in kept if s.flags & SHF_ALLOC and not relocatable]
     position = max([header.ehsize, header.program_headers_end] + [s.offset + s.size for s in fixed if s.type != SHT_NOBITS])
     movable = [s for s in kept if s not in fixed]
-    ordered = ([s for s in movable if s.type not in (SHT_RELA, SHT_REL) and s.index != shstrtab_index]
+    # BFD writes the tables it rebuilds itself after the copied sections, whatever their index
+    tables = [] if symtab is None else [symtab.index, symtab.link]
+    ordered = ([s for s in movable if s.type not in (SHT_RELA, SHT_REL) and s.index != shstrtab_index
+                and s.index not in tables]
+               + sorted((s for s in movable if s.index in tables), key=lambda s: tables.index(s.index))
                + [s for s in movable if s.type in (SHT_RELA, SHT_REL)]
                + [s for s in movable if s.index == shstrtab_index])
     for s in ordered:
