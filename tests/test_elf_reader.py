@@ -175,3 +175,21 @@ def test_random_damage_never_escapes_as_anything_but_input_error(tmp_path, data)
         assert str(path) in str(exc)
         return
     assert sum(o.debug_info_bytes for o in report.origins) == report.debug_info_bytes or not report.origins_computed
+
+
+def test_section_name_index_past_the_table_is_an_input_error(tmp_path):
+    data = bytearray(_good())
+    struct.pack_into("<H", data, 0x3E, 200)  # e_shstrndx far beyond e_shnum
+    path = write(tmp_path, bytes(data))
+    with pytest.raises(InputError, match="section name table index 200") as info:
+        inspect_binary(path)
+    assert str(path) in str(info.value)
+
+
+def test_no_section_name_table_is_allowed(tmp_path):
+    """e_shstrndx = SHN_UNDEF is legal ELF: sections without names, not an error."""
+    data = bytearray(_good())
+    struct.pack_into("<H", data, 0x3E, 0)
+    report = inspect_binary(write(tmp_path, bytes(data)))
+    assert {s.name for s in report.sections} == {""}
+    assert len(report.sections) == len(sample_sections()) + 1

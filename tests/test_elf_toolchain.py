@@ -154,6 +154,17 @@ def test_split_dwarf_finds_the_dwo(built):
 
 
 @needs_binutils
+def test_the_dwo_itself_is_walked(built):
+    """A .dwo keeps the unit GCC's skeleton lacks: producer, name, language."""
+    report = inspect_binary(_case(built, "exe-split"))
+    dwo = inspect_binary(report.dwo_files[0].path)
+    (origin,) = dwo.origins
+    assert origin.kind == "c" and origin.producer.startswith("GNU C17") and "-gsplit-dwarf" in origin.producer
+    info = next(s for s in dwo.sections if s.name == ".debug_info.dwo")
+    assert dwo.debug_info_bytes == info.size == origin.debug_info_bytes
+
+
+@needs_binutils
 def test_build_id_and_debuglink_match_readelf(built, tmp_path):
     path = _case(built, "exe-O2")
     debug_file = tmp_path / "hello.debug"

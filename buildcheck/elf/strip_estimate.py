@@ -26,6 +26,7 @@ STT_SECTION, STT_FILE = 3, 4
 # Above this many symbols the per-symbol pass is skipped: the bytes it accounts for
 # (one 24-byte entry per object file) are far below 1% of such a binary.
 MAX_SYMBOLS_SCANNED = 200_000
+EXACT_MERGE_LIMIT = 20_000
 
 _DEBUG_PREFIXES = (".debug", ".zdebug", ".gnu.linkonce.wi.", ".stab", ".gnu.debuglto_")
 _DEBUG_NAMES = frozenset({".line", ".gdb_index"})
@@ -46,14 +47,37 @@ def _align(value: int, alignment: int) -> int:
 def _merged_strtab_size(names: list[bytes]) -> int:
     """Size of a string table as BFD writes it: each distinct name once, and a name that ends
     another one (".text" in ".rela.text") stored inside it."""
-    unique = sorted({n for n in names if n}, key=lambda n: n[::-1])
+    # Reversed, "ends with" becomes "starts with", and after a plain sort a prefix sits right
+    # before a string it starts (sorting bytes needs no key function: fast for 10^5 names).
+    backwards = sorted({n[::-1] for n in names if n})
     size = 1  # the leading NUL
-    for i, name in enumerate(unique):
-        # sorted by reversed bytes, a suffix sits right before a name that ends with it
-        if i + 1 < len(unique) and unique[i + 1].endswith(name):
+    for i, name in enumerate(backwards):
+        if i + 1 < len(backwards) and backwards[i + 1].startswith(name):
             continue
         size += len(name) + 1
     return size
+
+
+def _string_reader(data: Any, start: int, end: int):
+    """name offset -> bytes for a string table; one split finds every string that starts after a NUL,
+    a search handles names that point into the middle of another (suffix sharing)."""
+    table = bytes(data[start:end])
+    starts: dict[int, bytes] = {}
+    at = 0
+    for piece in table.split(b"\0"):
+        starts[at] = piece
+        at += len(piece) + 1
+
+    def read(offset: int) -> bytes:
+        found = starts.get(offset)
+        if found is not None:
+            return found
+        if offset >= len(table):
+            return b""
+        stop = table.find(b"\0", offset)
+        return table[offset:stop if stop >= 0 else len(table)]
+
+    return read
 
 
 def _symbols_used_by_relocations(data: Any, header: ElfHeader, relocations: list[RawSection]) -> set[int]:
@@ -86,7 +110,7 @@ def _symbols_after_strip(data: Any, header: ElfHeader, symtab: RawSection, strta
     fmt = header.byte_order + ("IBBHQQ" if is64 else "IIIBBH")
     s_start, s_end = file_span(strtab, len(data)) if strtab is not None else (0, 0)
     view = memoryview(data)[start:start + count * entsize]
-    kept_names: list[bytes] = []
+    kept_offsets: set[int] = set()
     dropped = 0
     try:
         for index, entry in enumerate(struct.iter_unpack(fmt, view)):
@@ -98,13 +122,19 @@ def _symbols_after_strip(data: Any, header: ElfHeader, symtab: RawSection, strta
                     or (section_symbols_used is not None and (info & 0xF) == STT_SECTION
                         and index not in section_symbols_used)):
                 dropped += 1
-            elif name and s_start + name < s_end:
-                at = s_start + name
-                stop = data.find(b"\0", at, s_end)
-                kept_names.append(bytes(data[at:stop if stop >= 0 else s_end]))
+            elif name:
+                kept_offsets.add(name)
     finally:
         view.release()
-    return dropped * entsize, (_merged_strtab_size(kept_names) if strtab is not None else None)
+    if strtab is None:
+        return dropped * entsize, None
+    read = _string_reader(data, s_start, s_end)
+    names = [read(offset) for offset in kept_offsets]
+    if len(names) > EXACT_MERGE_LIMIT:
+        # Suffix sharing between symbol names saves ~100 bytes per 1,000 names (measured on
+        # rustc binaries): not worth a sort of 10^5 strings for a binary of that size.
+        return dropped * entsize, 1 + sum(len(n) + 1 for n in set(names) if n)
+    return dropped * entsize, _merged_strtab_size(names)
 
 
 def stripped_size(data: Any, header: ElfHeader, sections: list[RawSection]) -> int:
