@@ -20,16 +20,22 @@ class PackageNode:
     name: str
     version: str | None
     is_member: bool
-    dependencies: tuple[str, ...]  # package names
+    dependencies: tuple[str, ...]  # package names (for registry packages: all kinds, as Cargo.lock lists them)
+    build_dependencies: tuple[str, ...] | None = None  # known for path packages, whose manifest is read
 
 
 @dataclass(frozen=True)
 class PackageGraph:
     packages: dict[str, PackageNode]  # by name; several versions of one name are folded together
 
-    def dependencies(self, name: str) -> tuple[str, ...]:
+    def dependencies(self, name: str, *, host: bool = False) -> tuple[str, ...]:
+        """The direct dependencies of `name`'s unit; host=True: of its build script when its manifest is known."""
         node = self.packages.get(name)
-        return node.dependencies if node else ()
+        if node is None:
+            return ()
+        if host and node.build_dependencies is not None:
+            return node.build_dependencies
+        return node.dependencies
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -43,6 +49,44 @@ def _package_name(directory: Path) -> str | None:
     package = load_toml(manifest).data.get("package")
     name = package.get("name") if isinstance(package, dict) else None
     return name if isinstance(name, str) else None
+
+
+def _manifest_dependencies(doc) -> tuple[list[str], list[str]]:
+    """(normal, build) dependency package names a manifest declares, target-specific tables included."""
+    scopes = [doc.data] + [t for t in (doc.data.get("target") or {}).values() if isinstance(t, dict)]
+    normal: list[str] = []
+    build: list[str] = []
+    for scope in scopes:
+        for key, into in (("dependencies", normal), ("build-dependencies", build), ("build_dependencies", build)):
+            table = scope.get(key)
+            if not isinstance(table, dict):
+                continue
+            for name, spec in table.items():
+                real = spec.get("package") if isinstance(spec, dict) else None
+                into.append(real if isinstance(real, str) else name)
+    return normal, build
+
+
+def _path_packages(workspace: Workspace) -> dict[str, tuple[list[str], list[str]]]:
+    """Members and the path packages they reach: name -> (normal deps, build deps) from their manifests."""
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    queue = list(workspace.members)
+    seen = set(queue)
+    while queue:
+        directory = queue.pop(0)
+        manifest = directory / "Cargo.toml"
+        if not manifest.is_file():
+            continue
+        doc = load_toml(manifest)
+        package = doc.data.get("package")
+        name = package.get("name") if isinstance(package, dict) else None
+        if isinstance(name, str):
+            out[name] = _manifest_dependencies(doc)
+        for dep in _path_dependencies(doc):
+            if dep not in seen:
+                seen.add(dep)
+                queue.append(dep)
+    return out
 
 
 def _fold(entries: Iterable[tuple[str, str | None, bool, list[str]]]) -> dict[str, PackageNode]:
@@ -59,38 +103,23 @@ def _fold(entries: Iterable[tuple[str, str | None, bool, list[str]]]) -> dict[st
 
 def build_graph(workspace: Workspace) -> PackageGraph:
     member_names = {name for name in (_package_name(d) for d in workspace.members) if name}
+    path_packages = _path_packages(workspace)
+    entries: list[tuple[str, str | None, bool, list[str]]] = []
     lock = workspace.root / "Cargo.lock"
     if lock.is_file():
-        data = load_toml(lock).data
-        entries = []
-        for package in data.get("package", []) or []:
+        for package in load_toml(lock).data.get("package", []) or []:
             if not isinstance(package, dict) or not isinstance(package.get("name"), str):
                 continue
-            deps = [str(dep).split(" ", 1)[0] for dep in package.get("dependencies", []) or []]
             name = package["name"]
-            entries.append((name, package.get("version"), name in member_names and "source" not in package, deps))
-        graph = _fold(entries)
-        for name in member_names - set(graph):  # a member added since the lock file was written
-            graph[name] = PackageNode(name, None, True, ())
-        return PackageGraph(graph)
-    # No lock file: members and the path dependencies their manifests name (registry deps are unknown).
-    entries = []
-    queue = list(workspace.members)
-    seen = set(queue)
-    while queue:
-        directory = queue.pop(0)
-        name = _package_name(directory)
-        if name is None:
-            continue
-        doc = load_toml(directory / "Cargo.toml")
-        dep_dirs = [d for d in _path_dependencies(doc) if (d / "Cargo.toml").is_file()]
-        deps = [n for n in (_package_name(d) for d in dep_dirs) if n]
-        entries.append((name, None, name in member_names, deps))
-        for dep in dep_dirs:
-            if dep not in seen:
-                seen.add(dep)
-                queue.append(dep)
-    return PackageGraph(_fold(entries))
+            if name in path_packages and "source" not in package:
+                continue  # its manifest says which dependencies are build-dependencies
+            deps = [str(dep).split(" ", 1)[0] for dep in package.get("dependencies", []) or []]
+            entries.append((name, package.get("version"), False, deps))
+    graph = _fold(entries)
+    for name, (normal, build) in path_packages.items():
+        graph[name] = PackageNode(name, graph[name].version if name in graph else None, name in member_names,
+                                  tuple(dict.fromkeys(normal)), tuple(dict.fromkeys(build)))
+    return PackageGraph(graph)
 
 
 def empty_graph() -> PackageGraph:

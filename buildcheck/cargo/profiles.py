@@ -17,7 +17,7 @@ from typing import Any
 from packaging.version import Version
 
 from buildcheck.cargo.env_config import ConfigReader
-from buildcheck.cargo.levels import (DebugLevel, InvalidValue, StripLevel, is_on, parse_profile_debug,
+from buildcheck.cargo.levels import (STRIP_LEVELS, DebugLevel, InvalidValue, StripLevel, is_on, parse_profile_debug,
                                      parse_profile_strip)
 from buildcheck.cargo.toml_source import TomlDocument
 from buildcheck.errors import ConfigError
@@ -215,10 +215,17 @@ def _matches(spec: str, package: str, version: str | None) -> bool:
 
 
 def unit_profile(profile: ResolvedProfile, package: str, *, version: str | None, is_member: bool, host: bool,
-                 cargo_version: Version | None) -> UnitProfile:
+                 cargo_version: Version | None, explicit_target: bool = False) -> UnitProfile:
     debug = profile.debug
     strip = profile.layer.strip
-    debug_default = profile.debug_is_default
+    for_strip = debug.value
+    if host and not explicit_target and (cargo_version is None or cargo_version >= HOST_DEBUG_OFF_SINCE):
+        # Cargo defers host units' debuginfo and drops it when the unit is not shared with the target build;
+        # with --target cargo 1.95 keeps it (cargo 1.95: build scripts get no debuginfo even
+        # with `debug = 2`, but get it back with --target; checked). A build-override/package `debug` wins.
+        # Not modelled: a dependency shared by build scripts and the binary keeps its debuginfo.
+        debug = debug.override_with("none", Origin.default(_("cargo builds build scripts and proc-macros without "
+                                                             "debuginfo unless build-override sets it")))
     overrides: list[ProfileLayer] = []
     if host and profile.layer.build_override:
         overrides.append(profile.layer.build_override)
@@ -231,13 +238,8 @@ def unit_profile(profile: ResolvedProfile, package: str, *, version: str | None,
     for layer in overrides:
         if layer.debug is not None:
             debug = debug.override_with(layer.debug.value, layer.debug.origin)
-            debug_default = False
+            for_strip = layer.debug.value
         strip = layer.strip  # a layer without `strip` resets it to the deferred default (checked)
-    for_strip = debug.value
-    host_drops_debug = cargo_version is None or cargo_version >= HOST_DEBUG_OFF_SINCE
-    if host and debug_default and host_drops_debug and is_on(debug.value):
-        debug = debug.override_with("none", Origin.default(_("cargo builds build scripts and proc-macros without "
-                                                             "debuginfo unless asked")))
     return UnitProfile(debug, strip, for_strip)
 
 
@@ -245,6 +247,10 @@ def final_strip(unit: UnitProfile, dependency_levels: Sequence[str], cargo_versi
                 ) -> Sourced[StripLevel]:
     """What cargo passes as `-C strip=` ("none" = nothing), including the implicit strip of cargo >= 1.77."""
     if unit.strip is not None:
+        if unit.strip.value not in STRIP_LEVELS:
+            raise ConfigError(_("rustc rejects `strip = {value!r}`: incorrect value for codegen option `strip` - "
+                                "either `none`, `debuginfo`, or `symbols` was expected").format(value=unit.strip.value),
+                              path=unit.strip.origin.path, line=unit.strip.origin.line)
         return unit.strip
     implicit = cargo_version is None or cargo_version >= IMPLICIT_STRIP_SINCE
     if implicit and not is_on(unit.debuginfo_for_strip) and not any(is_on(level) for level in dependency_levels):

@@ -139,12 +139,14 @@ def _unit(profile: ResolvedProfile, graph: PackageGraph, version: Version | None
     node = graph.packages.get(package)
     is_member = node.is_member if node else (package == NO_WORKSPACE_MEMBER or not graph.packages)
     pkg_version = node.version if node else None
-    unit = unit_profile(profile, package, version=pkg_version, is_member=is_member, host=host, cargo_version=version)
+    unit = unit_profile(profile, package, version=pkg_version, is_member=is_member, host=host, cargo_version=version,
+                        explicit_target=explicit_target)
     dep_levels = []
-    for dep in graph.dependencies(package):
+    for dep in graph.dependencies(package, host=host):
         dep_node = graph.packages.get(dep)
         dep_unit = unit_profile(profile, dep, version=dep_node.version if dep_node else None,
-                                is_member=bool(dep_node and dep_node.is_member), host=host, cargo_version=version)
+                                is_member=bool(dep_node and dep_node.is_member), host=host, cargo_version=version,
+                                explicit_target=explicit_target)
         dep_levels.append(dep_unit.debuginfo.value)
     strip = final_strip(unit, dep_levels, version)
     flags = () if (host and explicit_target) else rustflags.winner.flags
