@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from buildcheck.elf.reader import SHF_COMPRESSED, ElfHeader, RawSection, file_span
+from buildcheck.i18n import _
 
 CompressionKind = Literal["zlib", "zstd", "zlib-gnu", "unknown"]
 _CHUNK = 1 << 20
@@ -117,7 +118,8 @@ def decompress_to_map(data: Any, section: RawSection, comp: Compression,
     finally:
         view.release()
     out.flush()
-    problem = None if written == limit else f"short stream: {written} of {limit} bytes"
+    problem = None if written == limit else _("the compressed stream holds {written} of the {limit} bytes its "
+                                               "header declares").format(written=written, limit=limit)
     if written == 0:
         return EMPTY, problem
     mapped = mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ)

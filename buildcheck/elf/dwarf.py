@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from buildcheck.elf.compressed import EMPTY, Span
+from buildcheck.i18n import _
 
 # Caps on loops driven by file contents (far above anything a compiler emits).
 MAX_ABBREV_ENTRIES_SCANNED = 200_000
@@ -98,7 +99,7 @@ def uleb(buf, pos: int, end: int) -> tuple[int, int]:
     result = shift = 0
     while True:
         if pos >= end or shift > 63:
-            raise DwarfError("LEB128 runs past its section")
+            raise DwarfError(_("LEB128 runs past its section"))
         byte = buf[pos]
         pos += 1
         result |= (byte & 0x7F) << shift
@@ -111,7 +112,7 @@ def sleb(buf, pos: int, end: int) -> tuple[int, int]:
     result = shift = 0
     while True:
         if pos >= end or shift > 63:
-            raise DwarfError("LEB128 runs past its section")
+            raise DwarfError(_("LEB128 runs past its section"))
         byte = buf[pos]
         pos += 1
         result |= (byte & 0x7F) << shift
@@ -125,7 +126,7 @@ def sleb(buf, pos: int, end: int) -> tuple[int, int]:
 def _cstring(span: Span, offset: int) -> str:
     """The NUL-terminated string at `offset` inside the span (bounded, never past the span)."""
     if offset < 0 or offset >= len(span):
-        raise DwarfError("string offset past its section")
+        raise DwarfError(_("string offset past its section"))
     start = span.start + offset
     stop = min(span.end, start + MAX_STRING)
     end = span.buf.find(b"\0", start, stop)
@@ -144,7 +145,7 @@ class AbbrevTables:
         entry = self._tables.get(table_offset)
         if entry is None:
             if table_offset >= len(self._span):
-                raise DwarfError("abbreviation offset past .debug_abbrev")
+                raise DwarfError(_("abbreviation offset past .debug_abbrev"))
             entry = ({}, [self._span.start + table_offset])
             self._tables[table_offset] = entry
         decls, state = entry
@@ -157,14 +158,14 @@ class AbbrevTables:
         while pos >= 0:
             scanned += 1
             if scanned > MAX_ABBREV_ENTRIES_SCANNED:
-                raise DwarfError("abbreviation table too long")
+                raise DwarfError(_("abbreviation table too long"))
             this_code, pos = uleb(buf, pos, end)
             if this_code == 0:
                 pos = -1
                 break
             tag, pos = uleb(buf, pos, end)
             if pos >= end:
-                raise DwarfError("abbreviation runs past .debug_abbrev")
+                raise DwarfError(_("abbreviation runs past .debug_abbrev"))
             pos += 1  # DW_CHILDREN_yes/no
             specs = []
             while True:
@@ -177,14 +178,14 @@ class AbbrevTables:
                     implicit, pos = sleb(buf, pos, end)
                 specs.append((attr, form, implicit))
                 if len(specs) > MAX_ATTRS_PER_ENTRY:
-                    raise DwarfError("abbreviation with too many attributes")
+                    raise DwarfError(_("abbreviation with too many attributes"))
             decl = (tag, tuple(specs))
             decls.setdefault(this_code, decl)
             if this_code == code:
                 state[0] = pos
                 return decl
         state[0] = -1
-        raise DwarfError(f"abbreviation code {code} not in its table")
+        raise DwarfError(_("abbreviation code {code} not in its table").format(code=code))
 
 
 def _read_form(buf, pos: int, end: int, form: int, want: bool, offset_size: int, address_size: int,
@@ -201,7 +202,7 @@ def _read_form(buf, pos: int, end: int, form: int, want: bool, offset_size: int,
     size = _FIXED.get(form)
     if size is not None:
         if pos + size > end:
-            raise DwarfError("attribute runs past its unit")
+            raise DwarfError(_("attribute runs past its unit"))
         if form == 0x21:
             return implicit, pos
         if not want:
@@ -211,7 +212,7 @@ def _read_form(buf, pos: int, end: int, form: int, want: bool, offset_size: int,
         return (int.from_bytes(buf[pos:pos + size], _ORDER[0]) if size <= 8 else None), pos + size
     if form in _OFFSET_SIZED:
         if pos + offset_size > end:
-            raise DwarfError("attribute runs past its unit")
+            raise DwarfError(_("attribute runs past its unit"))
         value = int.from_bytes(buf[pos:pos + offset_size], _ORDER[0]) if want else None
         if form == FORM_strp:
             value = ("strp", value)
@@ -226,7 +227,7 @@ def _read_form(buf, pos: int, end: int, form: int, want: bool, offset_size: int,
     if form == FORM_string:
         stop = buf.find(b"\0", pos, end)
         if stop < 0:
-            raise DwarfError("string runs past its unit")
+            raise DwarfError(_("string runs past its unit"))
         value = bytes(buf[pos:min(stop, pos + MAX_STRING)]).decode("utf-8", "replace") if want else None
         return value, stop + 1
     if form == FORM_sdata:
@@ -238,15 +239,15 @@ def _read_form(buf, pos: int, end: int, form: int, want: bool, offset_size: int,
     elif form in _BLOCK_FORMS:
         prefix = _BLOCK_FORMS[form]
         if pos + prefix > end:
-            raise DwarfError("block runs past its unit")
+            raise DwarfError(_("block runs past its unit"))
         size = int.from_bytes(buf[pos:pos + prefix], _ORDER[0])
         pos += prefix
     elif form in _ULEB_BLOCK_FORMS:
         size, pos = uleb(buf, pos, end)
     else:
-        raise DwarfError(f"unknown attribute form 0x{form:x}")
+        raise DwarfError(_("unknown attribute form 0x{form:x}").format(form=form))
     if pos + size > end:
-        raise DwarfError("attribute runs past its unit")
+        raise DwarfError(_("attribute runs past its unit"))
     return None, pos + size
 
 
@@ -268,7 +269,7 @@ def _resolve_string(value, strings: StringSections, str_offsets_base: int, offse
     # strx: an index into .debug_str_offsets, from this unit's base
     at = str_offsets_base + number * offset_size
     if at + offset_size > len(strings.str_offsets):
-        raise DwarfError("string index past .debug_str_offsets")
+        raise DwarfError(_("string index past .debug_str_offsets"))
     so = strings.str_offsets
     return _cstring(strings.str, int.from_bytes(so.buf[so.start + at:so.start + at + offset_size], _ORDER[0]))
 
@@ -293,19 +294,20 @@ def walk_units(info: Span, abbrev: Span, strings: StringSections, *, byte_order:
     count = 0
     while pos < total:
         if total - pos < 4:
-            raise DwarfError(f"{total - pos} stray bytes at the end of .debug_info")
+            raise DwarfError(_("{n} stray bytes at the end of .debug_info").format(n=total - pos))
         (length,) = struct.unpack_from(bo + "I", buf, base + pos)
         offset_size, header_len = 4, 4
         if length == 0xFFFFFFFF:
             if total - pos < 12:
-                raise DwarfError("truncated 64-bit unit header")
+                raise DwarfError(_("truncated 64-bit unit header"))
             (length,) = struct.unpack_from(bo + "Q", buf, base + pos + 4)
             offset_size, header_len = 8, 12
         elif length >= 0xFFFFFFF0:
-            raise DwarfError(f"reserved unit length 0x{length:x} at offset 0x{pos:x}")
+            raise DwarfError(_("reserved unit length 0x{length:x} at offset 0x{pos:x}").format(length=length, pos=pos))
         size = header_len + length
         if size > total - pos or length < 2:
-            raise DwarfError(f"unit at offset 0x{pos:x} claims {size} bytes, {total - pos} remain")
+            raise DwarfError(_("unit at offset 0x{pos:x} claims {size} bytes, {left} remain").format(
+                pos=pos, size=size, left=total - pos))
         unit_end = base + pos + size
         yield _decode_top(buf, base + pos + header_len, unit_end, pos, size, offset_size, bo,
                           abbrevs, strings, problems, relocations, base)
@@ -331,13 +333,13 @@ def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int,
     unit_type = DW_UT_compile
     try:
         if p + 2 > end:
-            raise DwarfError("unit header truncated")
+            raise DwarfError(_("unit header truncated"))
         (version,) = struct.unpack_from(bo + "H", buf, p)
         p += 2
         osz = "I" if offset_size == 4 else "Q"
         if version == 5:
             if p + 2 + offset_size > end:
-                raise DwarfError("unit header truncated")
+                raise DwarfError(_("unit header truncated"))
             unit_type, address_size = buf[p], buf[p + 1]
             (abbrev_offset,) = struct.unpack_from(bo + osz, buf, p + 2)
             abbrev_offset = _relocated(abbrev_offset, p + 2 - base, relocations)
@@ -348,16 +350,16 @@ def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int,
                 p += 8 + offset_size
         elif 2 <= version <= 4:
             if p + offset_size + 1 > end:
-                raise DwarfError("unit header truncated")
+                raise DwarfError(_("unit header truncated"))
             (abbrev_offset,) = struct.unpack_from(bo + osz, buf, p)
             abbrev_offset = _relocated(abbrev_offset, p - base, relocations)
             address_size = buf[p + offset_size]
             p += offset_size + 1
         else:
-            raise DwarfError(f"unsupported DWARF version {version}")
+            raise DwarfError(_("unsupported DWARF version {version}").format(version=version))
         code, p = uleb(buf, p, end)
         if code == 0:
-            raise DwarfError("unit without a top entry")
+            raise DwarfError(_("unit without a top entry"))
         tag, specs = abbrevs.lookup(abbrev_offset, code)
         if version < 5:
             unit_type = {DW_TAG_partial_unit: DW_UT_partial, DW_TAG_type_unit: DW_UT_type,
@@ -386,14 +388,14 @@ def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int,
                 try:
                     fields[key] = _resolve_string(values[attr], strings, base, offset_size)
                 except DwarfError as exc:
-                    _note(problems, f"unit at 0x{offset:x}: {exc}")
+                    _note(problems, _("unit at 0x{offset:x}: {problem}").format(offset=offset, problem=exc))
         language = values.get(DW_AT_language)
         stmt_list = values.get(DW_AT_stmt_list)
         return UnitTop(offset=offset, size=size, version=version, unit_type=unit_type, offset_size=offset_size,
                        tag=tag, language=language if isinstance(language, int) else None,
                        stmt_list=stmt_list if isinstance(stmt_list, int) else None, **fields)  # type: ignore[arg-type]
     except DwarfError as exc:
-        _note(problems, f"unit at 0x{offset:x}: {exc}")
+        _note(problems, _("unit at 0x{offset:x}: {problem}").format(offset=offset, problem=exc))
         return UnitTop(offset=offset, size=size, version=version, unit_type=unit_type,
                        offset_size=offset_size, tag=None)
 
@@ -402,7 +404,7 @@ def _note(problems: list[str], text: str, limit: int = 20) -> None:
     if len(problems) < limit:
         problems.append(text)
     elif len(problems) == limit:
-        problems.append("(further DWARF problems not listed)")
+        problems.append(_("(further DWARF problems not listed)"))
 
 
 def line_table_size(line: Span, offset: int, byte_order: str) -> int | None:

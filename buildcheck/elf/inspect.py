@@ -240,7 +240,9 @@ def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_section
                 spans[section] = compressed.EMPTY
                 continue
             return _Walk(computed=False, origins=_undecoded(header, data, info_raw))
-        if problem:
+        if problem == "truncated":
+            warnings.append(_("{section} is cut short by the end of the file").format(section=section))
+        elif problem:
             warnings.append(_("{section}: {problem}").format(section=section, problem=problem))
         spans[section] = span
 
@@ -347,7 +349,8 @@ def _undecoded(header: reader.ElfHeader, data: Any, info_raw: reader.RawSection)
     size = comp.uncompressed_size if comp else info_raw.size
     if not size:
         return ()
-    return (DebugOrigin(name=_("not decoded (compressed)"), kind="other", debug_info_bytes=size, units=0,
+    # origin names are identifiers in the JSON output, so they stay untranslated
+    return (DebugOrigin(name="not decoded (compressed)", kind="other", debug_info_bytes=size, units=0,
                         producer=None, producers=Counter(), crate=None, language="unknown"),)
 
 
