@@ -8,7 +8,6 @@ consults them per key when it reads a value (see env_config.py).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,14 +108,11 @@ def _include_entries(include: cv.ConfigValue, doc: TomlDocument) -> list[tuple[s
     return out
 
 
-_BARE_DOTTED = re.compile(r"^\s*[A-Za-z0-9_.'\"\- ]+=")
-
-
 def parse_config_argument(argument: str) -> TomlDocument:
     """A `--config key = value` argument as a one-key document, or ConfigError like cargo's."""
     rejected = ConfigError(_("--config argument `{arg}` was not a TOML dotted key expression (such as "
                              "`build.jobs = 2`)").format(arg=argument))
-    if "\n" in argument.strip() or not _BARE_DOTTED.match(argument) or argument.lstrip().startswith("["):
+    if "\n" in argument.strip() or "=" not in argument or argument.lstrip().startswith("["):
         raise rejected
     try:
         doc = parse_toml(argument, "--config")
