@@ -23,18 +23,23 @@ TRIPLE_ENV = TRIPLE.upper().replace("-", "_")
 EXTRA_FLAGS = [
     [], [], ["-g"], ["-g"], ["-C", "debuginfo=0"], ["-C", "debuginfo=1"], ["-C", "debuginfo=2"],
     ["-Cdebuginfo=1"], ["-Cdebuginfo=0"], ["-C", "target-cpu=native"], ["-C", "target-cpu=native", "-g"],
-    ["-Copt-level=2"], ["-g", "-C", "debuginfo=0"],
+    ["-Copt-level=2"], ["-g", "-C", "debuginfo=0"], ["--codegen", "debuginfo=1"], ["-Cdebuginfo=2", "-g"],
 ]
+# rustc accepts named levels on the command line only from 1.71 (rustc 1.63 would fail the build, not cargo).
+EXTRA_FLAGS_MODERN = [["-C", "debuginfo=limited"], ["-Cdebuginfo=line-tables-only"], ["-C", "debuginfo=none", "-g"]]
 DEBUG_TOML_OLD = ["true", "false", "0", "1", "2"]
 DEBUG_TOML_STRINGS = ['"full"', '"limited"', '"none"', '"line-tables-only"', '"line-directives-only"']
-DEBUG_TOML_INVALID = ["3", '"bogus"']
+DEBUG_TOML_INVALID = ["3", '"bogus"', '"0"', '"true"', "-1", "1.0"]
 DEBUG_ENV_OLD = ["true", "false", "0", "1", "2"]
 DEBUG_ENV_STRINGS = ["limited", "full", "none", "line-tables-only"]
 STRIP_TOML = ["true", "false", '"none"', '"debuginfo"', '"symbols"']
 STRIP_ENV = ["true", "false", "none", "debuginfo", "symbols"]
 CFG_EXPRESSIONS = ['cfg(unix)', 'cfg(target_os = "linux")', 'cfg(windows)', 'cfg(target_arch = "x86_64")',
                    'cfg(all(unix, target_pointer_width = "64"))', 'cfg(not(target_os = "macos"))',
-                   'cfg(any(windows, target_env = "musl"))']
+                   'cfg(any(windows, target_env = "musl"))', 'cfg(debug_assertions)',
+                   'cfg(target_feature = "sse2")', 'cfg(target_feature = "avx2")', 'cfg(target_feature = "crt-static")',
+                   'cfg(target_has_atomic = "64")', 'cfg(panic = "unwind")', 'cfg(target_vendor = "unknown")',
+                   'cfg(target_family = "unix")', 'cfg(feature = "std")']
 CUSTOM_PROFILES = {"dist": "release", "fastdbg": "dev"}
 
 
@@ -89,7 +94,8 @@ class _Generator:
         return self.rng.random() < p
 
     def flags(self, source: str) -> list[str]:
-        return ["--cfg", f"bc_{source}", *self.rng.choice(EXTRA_FLAGS)]
+        choices = EXTRA_FLAGS + (EXTRA_FLAGS_MODERN if self.string_levels else [])
+        return ["--cfg", f"bc_{source}", *self.rng.choice(choices)]
 
     def rustflags_value(self, source: str) -> str:
         flags = self.flags(source)
@@ -123,7 +129,8 @@ class _Generator:
         if roll < 0.12:
             self.env["RUSTFLAGS"] = ""
         elif roll < 0.5:
-            self.env["RUSTFLAGS"] = " ".join(self.flags("env_rustflags"))
+            sep = "  " if self.chance(0.15) else " "
+            self.env["RUSTFLAGS"] = sep.join(self.flags("env_rustflags")) + (" " if self.chance(0.1) else "")
         roll = self.rng.random()
         if roll < 0.04:
             self.env["CARGO_ENCODED_RUSTFLAGS"] = ""
@@ -158,6 +165,12 @@ class _Generator:
             toml.set(f"profile.{profile}.package.dep", "strip", self.strip_toml())
         if self.chance(p * 0.3):
             toml.set(f"profile.{profile}.build-override", "debug", self.debug_toml())
+        if self.chance(p * 0.15):
+            toml.set(f"profile.{profile}.package.bdep", "debug", self.debug_toml())
+        if self.chance(p * 0.15):
+            toml.set(f"profile.{profile}.package.app", "debug", self.debug_toml())
+        if self.chance(p * 0.1):
+            toml.set(f"profile.{profile}.build-override", "strip", self.strip_toml())
 
     def env_profile(self, profile: str) -> None:
         name = profile.upper().replace("-", "_")
@@ -168,7 +181,8 @@ class _Generator:
 
     def cli(self, profile: str) -> None:
         if self.chance(0.1):
-            self.config_args.append(f"profile.{profile}.debug={self.debug_toml()}")
+            spaces = " " if self.chance(0.3) else ""
+            self.config_args.append(f"profile.{profile}.debug{spaces}={spaces}{self.debug_toml()}")
         if self.chance(0.06):
             self.config_args.append(f"profile.{profile}.strip={self.strip_toml()}")
         if self.chance(0.1):
@@ -245,7 +259,9 @@ def generate(seed: int, cargo_version: tuple[int, int] = (1, 95)) -> Case:
         files[f"{WS}/.cargo/config.toml"] = 'include = ["included.toml"]\n' + own
     files.update(g.extra_files)
 
-    layout = Layout(dep_is_member=rng.random() < 0.5, build_script=rng.random() < 0.75,
+    build_script = rng.random() < 0.75
+    layout = Layout(dep_is_member=rng.random() < 0.5, build_script=build_script,
+                    dep_also_build_dep=build_script and rng.random() < 0.25,
                     lockfile=rng.random() < 0.5, manifest_profiles=manifest.render() if manifest else "")
     toolchain = rng.choice(["pin-file", "pin-file", "pin-file-parent", "rustup-env", "cargo-path", "cargo-path"])
     return Case(name=f"seed{seed}", layout=layout, files=tuple(sorted(files.items())),

@@ -141,30 +141,41 @@ def parse_running_lines(stderr: str) -> list[RustcCall]:
 def split_host_and_target(calls: list[RustcCall]) -> dict[tuple[str, bool], RustcCall]:
     """Key each call by (package, host).
 
-    A unit is a host unit when it is a build script or a library some host unit links
-    (found through the --extern artifact names), so this works with and without
-    --target. Two calls for the same key would make the comparison ambiguous: that
-    is an error of the workspace generator, not of cargo.
+    Host units are the build scripts and every library they link, found through the
+    --extern artifact names; target units are the rest of what the non-build-script
+    units link. This works with and without --target. Without --target, cargo
+    builds a crate needed on both sides only once when both want the same
+    settings: that one call then answers for both keys. Two calls for one key would
+    make the comparison ambiguous: an error of the workspace generator, not of cargo.
     """
     by_artifact = {}
     for call in calls:
         if call.extra_filename is not None:
             by_artifact[f"lib{call.crate_name}{call.extra_filename}"] = call
-    host: set[int] = set()
-    pending = [call for call in calls if call.is_build_script]
-    while pending:
-        call = pending.pop()
-        if id(call) in host:
-            continue
-        host.add(id(call))
-        for artifact in call.externs:
-            stem = artifact.rsplit(".", 1)[0]
-            if stem in by_artifact:
-                pending.append(by_artifact[stem])
+
+    def reachable(roots: list[RustcCall]) -> set[int]:
+        seen: set[int] = set()
+        pending = list(roots)
+        while pending:
+            call = pending.pop()
+            if id(call) in seen:
+                continue
+            seen.add(id(call))
+            for artifact in call.externs:
+                stem = artifact.rsplit(".", 1)[0]
+                if stem in by_artifact:
+                    pending.append(by_artifact[stem])
+        return seen
+
+    host = reachable([call for call in calls if call.is_build_script])
+    target = reachable([call for call in calls if not call.is_build_script and id(call) not in host])
     units: dict[tuple[str, bool], RustcCall] = {}
     for call in calls:
-        key = (call.package, id(call) in host)
-        if key in units:
-            raise AssertionError(f"two rustc calls for {key}: cannot tell them apart")
-        units[key] = call
+        keys = [(call.package, True)] if id(call) in host else []
+        if id(call) in target or not keys:
+            keys.append((call.package, False))
+        for key in keys:
+            if key in units:
+                raise AssertionError(f"two rustc calls for {key}: cannot tell them apart")
+            units[key] = call
     return units

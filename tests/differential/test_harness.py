@@ -75,6 +75,25 @@ def test_normalize_level_rejects_nonsense():
         normalize_level("bogus")
 
 
+SHARED_DEP_LINES = """\
+     Running `rustc --crate-name dep dep/src/lib.rs --crate-type lib -C extra-filename=-aaaa --out-dir /t/release/deps`
+     Running `rustc --crate-name build_script_build build.rs -C extra-filename=-bbbb --out-dir /t/release/build/app-bbbb --extern dep=/t/release/deps/libdep-aaaa.rlib`
+     Running `rustc --crate-name app src/main.rs --crate-type bin -C extra-filename=-cccc --out-dir /t/release/deps --extern dep=/t/release/deps/libdep-aaaa.rlib`
+"""
+
+
+def test_one_call_shared_by_host_and_target_answers_for_both():
+    units = split_host_and_target(parse_running_lines(SHARED_DEP_LINES))
+    assert set(units) == {("dep", True), ("dep", False), ("app", True), ("app", False)}
+    assert units[("dep", True)] is units[("dep", False)]
+
+
+def test_two_calls_for_one_unit_are_refused():
+    doubled = SHARED_DEP_LINES.splitlines()[0] + "\n"
+    with pytest.raises(AssertionError):
+        split_host_and_target(parse_running_lines(doubled + doubled.replace("-aaaa", "-dddd")))
+
+
 def test_same_seed_same_case_and_seeds_differ():
     assert generate(17) == generate(17)
     assert generate(17, (1, 65)) == generate(17, (1, 65))
@@ -87,7 +106,8 @@ def test_every_rustflags_source_carries_its_marker():
         case = generate(seed)
         for name, value in case.env:
             if name.endswith("RUSTFLAGS") and value:
-                assert value.replace("\x1f", " ").startswith("--cfg bc_"), (seed, name, value)
+                assert value.replace("\x1f", " ").split()[:2][1].startswith("bc_"), (seed, name, value)
+                assert value.split()[0] == "--cfg", (seed, name, value)
         for path, text in case.files:
             for line in text.splitlines():
                 if "rustflags" in line:

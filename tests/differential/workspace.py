@@ -28,6 +28,7 @@ class Layout:
     dep_is_member: bool = True
     build_script: bool = True
     lockfile: bool = False        # ship a version-3 Cargo.lock (readable by cargo 1.65 and 1.95)
+    dep_also_build_dep: bool = False  # `dep` is a build-dependency too: one crate needed on host and target
     manifest_profiles: str = ""   # TOML appended to the root Cargo.toml
 
     @property
@@ -50,6 +51,8 @@ def workspace_files(layout: Layout) -> dict[str, str]:
     body = f'\n[dependencies]\ndep = {{ path = "{dep_path}" }}\n'
     if layout.build_script:
         body += f'\n[build-dependencies]\nbdep = {{ path = "{bdep_path}" }}\n'
+        if layout.dep_also_build_dep:
+            body += f'dep = {{ path = "{dep_path}" }}\n'
     body += "\n[workspace]\n"
     if layout.manifest_profiles:
         body += "\n" + layout.manifest_profiles.rstrip("\n") + "\n"
@@ -61,6 +64,8 @@ def workspace_files(layout: Layout) -> dict[str, str]:
     }
     if layout.build_script:
         files[f"{WS}/build.rs"] = "fn main() {\n    bdep::touch();\n}\n"
+        if layout.dep_also_build_dep:
+            files[f"{WS}/build.rs"] = "fn main() {\n    bdep::touch();\n    dep::answer();\n}\n"
         files[f"{crates}/bdep/Cargo.toml"] = _manifest("bdep")
         files[f"{crates}/bdep/src/lib.rs"] = "pub fn touch() {}\n"
     if layout.lockfile:
