@@ -1,0 +1,258 @@
+"""scan() end to end on small workspaces in tmp dirs, with hermetic env dicts and a fake `cargo --version`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from buildcheck.cargo.scan import scan
+from buildcheck.errors import ConfigError
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def fake_cargo(version: str | None):
+    calls = []
+
+    def run(cargo: str, env) -> str | None:
+        calls.append((cargo, env.get("RUSTUP_TOOLCHAIN")))
+        return f"cargo {version} (abc 2023-01-01)\n" if version else None
+    run.calls = calls  # type: ignore[attr-defined]
+    return run
+
+
+LOCK = '''version = 3
+
+[[package]]
+name = "app"
+version = "0.1.0"
+dependencies = ["dep", "serde 1.0.0"]
+
+[[package]]
+name = "dep"
+version = "0.1.0"
+
+[[package]]
+name = "serde"
+version = "1.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+'''
+
+
+@pytest.fixture
+def ws(tmp_path):
+    """A damocles-like workspace: root package app with a path dependency and a registry one."""
+    root = tmp_path / "ws"
+    write(root / "Cargo.toml", '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\n'
+          'dep = { path = "dep" }\nserde = "1"\n\n[workspace]\n')
+    write(root / "dep/Cargo.toml", '[package]\nname = "dep"\nversion = "0.1.0"\n')
+    write(root / "Cargo.lock", LOCK)
+    return root
+
+
+def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {"HOME": str(tmp_path / "home"), "CARGO_HOME": str(tmp_path / "cargo-home"), **extra}
+
+
+def rules(result) -> list[str]:
+    return [f.rule for f in result.findings]
+
+
+def test_lotus_rustflags_on_the_pinned_damocles_toolchain(ws, tmp_path):
+    write(ws / "rust-toolchain.toml", '[toolchain]\nchannel = "1.72.0"\n')
+    runner = fake_cargo("1.95.0")
+    result = scan(cwd=ws, env=base_env(tmp_path, RUSTFLAGS="-C target-cpu=native -g"), run_cargo_version=runner)
+    assert runner.calls == []  # a pinned version needs no cargo run
+    assert result.toolchain.source == "rust-toolchain.toml" and str(result.toolchain.version) == "1.72.0"
+    assert result.toolchain.origin.path == str(ws / "rust-toolchain.toml")
+    bc001 = next(f for f in result.findings if f.rule == "BC001")
+    assert bc001.severity == "error" and bc001.origin.env == "RUSTFLAGS"
+    assert bc001.fix == 'export RUSTFLAGS="-C target-cpu=native"'
+    assert "BC005" in rules(result) and "BC200" in rules(result)
+    assert result.exit_code == 1
+    assert result.strip == "none" and result.debug_sections_expected
+    assert result.package_levels() == {"app": "full", "dep": "full", "serde": "full"}
+
+
+def test_same_flags_on_cargo_195_are_stripped(ws, tmp_path):
+    result = scan(cwd=ws, env=base_env(tmp_path, RUSTFLAGS="-C target-cpu=native -g"),
+                  run_cargo_version=fake_cargo("1.95.0"))
+    assert result.toolchain.source == "cargo --version"
+    app = result.unit("app")
+    # cargo 1.95: `-C strip=debuginfo ... -g` and no DWARF in the binary (checked)
+    assert app.strip.value == "debuginfo" and app.effective_debuginfo == "full"
+    assert not result.debug_sections_expected
+    assert next(f for f in result.findings if f.rule == "BC001").severity == "warning"
+    assert result.exit_code == 0
+
+
+def test_clean_release_build_exits_zero_without_findings_of_note(ws, tmp_path):
+    result = scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.95.0"))
+    assert result.exit_code == 0
+    assert [f for f in result.findings if f.severity != "info"] == []
+    assert result.debuginfo == "none" and result.strip == "debuginfo"
+
+
+def test_rustup_toolchain_decides_first(ws, tmp_path):
+    write(ws / "rust-toolchain.toml", '[toolchain]\nchannel = "1.72.0"\n')
+    result = scan(cwd=ws, env=base_env(tmp_path, RUSTUP_TOOLCHAIN="1.80.1"), run_cargo_version=fake_cargo(None))
+    assert result.toolchain.source == "RUSTUP_TOOLCHAIN" and str(result.toolchain.version) == "1.80.1"
+
+
+def test_legacy_toolchain_file(ws, tmp_path):
+    write(ws / "rust-toolchain", "1.65.0\n")
+    result = scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo(None))
+    assert result.toolchain.source == "rust-toolchain" and str(result.toolchain.version) == "1.65.0"
+
+
+def test_unknown_toolchain_is_assumed_and_said(ws, tmp_path):
+    result = scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo(None))
+    assert result.toolchain.source == "assumed" and "BC020" in rules(result)
+
+
+def test_profile_debug_in_a_config_file_points_at_its_line(ws, tmp_path):
+    config = write(tmp_path / "cargo-home/config.toml", "\n[profile.release]\ndebug = true\n")
+    result = scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.72.0"))
+    finding = next(f for f in result.findings if f.rule == "BC002")
+    assert finding.severity == "error"
+    assert (finding.origin.path, finding.origin.line) == (str(config), 3)
+    assert finding.fix == f"set `debug = false` at {config}:3"
+    assert result.unit("app").debuginfo.value == "full"
+    assert "BC012" in rules(result)  # build scripts get DEBUG=true
+
+
+def test_package_override_and_implicit_strip(ws, tmp_path):
+    write(ws / "Cargo.toml", (ws / "Cargo.toml").read_text() + '\n[profile.release.package.serde]\ndebug = 1\n')
+    result = scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.95.0"))
+    assert result.unit("serde").debuginfo.value == "limited"
+    assert result.unit("serde").debuginfo.origin.line is not None
+    assert result.unit("dep").strip.value == "debuginfo"  # no debuginfo in it or its deps
+    assert result.unit("app").strip.value == "none"  # its dependency serde has debuginfo
+    assert result.debug_sections_expected
+    assert "BC003" in rules(result) and result.exit_code == 1
+
+
+def test_build_override_applies_to_host_units_only(ws, tmp_path):
+    write(ws / "Cargo.toml", (ws / "Cargo.toml").read_text() + '\n[profile.release.build-override]\ndebug = true\n')
+    result = scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.95.0"))
+    assert result.unit("dep", host=True).debuginfo.value == "full"
+    assert result.unit("dep").debuginfo.value == "none"
+    assert "BC004" in rules(result)
+
+
+def test_host_units_get_no_rustflags_with_an_explicit_target(ws, tmp_path):
+    env = base_env(tmp_path, RUSTFLAGS="-g")
+    plain = scan(cwd=ws, env=env, run_cargo_version=fake_cargo("1.95.0"))
+    cross = scan(cwd=ws, env=env, target="x86_64-unknown-linux-gnu", run_cargo_version=fake_cargo("1.95.0"))
+    assert plain.unit("dep", host=True).rustflags == ("-g",)
+    assert cross.unit("dep", host=True).rustflags == ()
+    assert cross.unit("dep").rustflags == ("-g",)
+
+
+def test_build_target_from_config_counts_as_explicit(ws, tmp_path):
+    write(ws / ".cargo/config.toml", '[build]\ntarget = "aarch64-unknown-linux-gnu"\n')
+    result = scan(cwd=ws, env=base_env(tmp_path, RUSTFLAGS="-g"), run_cargo_version=fake_cargo("1.95.0"))
+    assert result.target == "aarch64-unknown-linux-gnu" and result.unit("dep", host=True).rustflags == ()
+
+
+def test_makefile_export_hides_config_rustflags(ws, tmp_path):
+    write(ws / ".cargo/config.toml", '[build]\nrustflags = ["-C", "target-cpu=native", "-g"]\n')
+    write(ws / "Makefile", "all:\n\tcargo build --release\n\nexport RUSTFLAGS\n")
+    result = scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.72.0"))
+    assert result.rustflags.tier == "build"
+    assert result.make is not None and result.make.origin.line == 4
+    assert result.make_rustflags.tier == "RUSTFLAGS" and result.make_rustflags.winner.flags == ()
+    finding = next(f for f in result.findings if f.rule == "BC008")
+    assert finding.origin.path == str(ws / "Makefile")
+    data = result.to_json()
+    assert data["make"]["rustflags_resolution"]["tier"] == "RUSTFLAGS"
+
+
+def test_makefile_is_irrelevant_when_rustflags_is_already_set(ws, tmp_path):
+    write(ws / "Makefile", "export RUSTFLAGS\n")
+    result = scan(cwd=ws, env=base_env(tmp_path, RUSTFLAGS="-C opt-level=3"), run_cargo_version=fake_cargo("1.95.0"))
+    assert result.make_rustflags is None and "BC008" not in rules(result)
+
+
+def test_c_flags_with_g(ws, tmp_path):
+    env = base_env(tmp_path, CXXFLAGS="-O2 -g", CFLAGS="-g -g0", NVCC_APPEND_FLAGS="-G")
+    result = scan(cwd=ws, env=env, run_cargo_version=fake_cargo("1.72.0"))
+    found = {(f.rule, f.origin.env) for f in result.findings if f.rule in ("BC010", "BC011")}
+    assert found == {("BC010", "CXXFLAGS"), ("BC011", "NVCC_APPEND_FLAGS")}
+
+
+def test_outside_any_workspace(tmp_path):
+    empty = tmp_path / "fresh"
+    empty.mkdir()
+    write(tmp_path / "cargo-home/config.toml", '[build]\nrustflags = ["-g"]\n')
+    result = scan(cwd=empty, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.72.0"))
+    assert result.workspace_root is None and "BC022" in rules(result)
+    assert result.to_json()["project"] is None
+    assert result.exit_code == 1  # -g from ~/.cargo/config.toml on cargo 1.72
+    assert [layer.kind for layer in result.layers] == ["cargo-home"]
+
+
+def test_member_profile_is_ignored_with_a_warning(tmp_path):
+    root = tmp_path / "ws"
+    write(root / "Cargo.toml", '[workspace]\nmembers = ["m"]\n')
+    write(root / "m/Cargo.toml", '[package]\nname = "m"\nversion = "0.1.0"\n\n[profile.release]\ndebug = 2\n')
+    result = scan(cwd=root / "m", env=base_env(tmp_path), run_cargo_version=fake_cargo("1.95.0"))
+    assert result.unit("m").debuginfo.value == "none"
+    finding = next(f for f in result.findings if f.rule == "BC023")
+    assert finding.origin.line == 5
+
+
+def test_string_debug_on_old_cargo_is_rejected_with_its_line(ws, tmp_path):
+    write(ws / "Cargo.toml", (ws / "Cargo.toml").read_text() + '\n[profile.release]\ndebug = "limited"\n')
+    with pytest.raises(ConfigError) as info:
+        scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.65.0"))
+    assert info.value.path == str(ws / "Cargo.toml") and info.value.line == 12
+
+
+def test_custom_profile_needs_inherits(ws, tmp_path):
+    write(ws / "Cargo.toml", (ws / "Cargo.toml").read_text() + '\n[profile.dist]\nlto = true\n')
+    with pytest.raises(ConfigError, match="inherits"):
+        scan(cwd=ws, env=base_env(tmp_path), profile="dist", run_cargo_version=fake_cargo("1.95.0"))
+    with pytest.raises(ConfigError, match="not defined"):
+        scan(cwd=ws, env=base_env(tmp_path), profile="nope", run_cargo_version=fake_cargo("1.95.0"))
+
+
+def test_custom_profile_inherits_and_env_overrides(ws, tmp_path):
+    write(ws / "Cargo.toml", (ws / "Cargo.toml").read_text() + '\n[profile.dist]\ninherits = "release"\n')
+    env = base_env(tmp_path, CARGO_PROFILE_DIST_DEBUG="line-tables-only")
+    result = scan(cwd=ws, env=env, profile="dist", run_cargo_version=fake_cargo("1.95.0"))
+    unit = result.unit("app")
+    assert unit.debuginfo.value == "line-tables-only" and unit.debuginfo.origin.env == "CARGO_PROFILE_DIST_DEBUG"
+
+
+def test_broken_config_toml_is_a_config_error(ws, tmp_path):
+    write(ws / ".cargo/config.toml", "[build\n")
+    with pytest.raises(ConfigError) as info:
+        scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.95.0"))
+    assert str(info.value).startswith(f"{ws / '.cargo/config.toml'}:1: ")
+
+
+def test_json_contract(ws, tmp_path):
+    write(ws / "rust-toolchain.toml", '[toolchain]\nchannel = "1.72.0"\n')
+    result = scan(cwd=ws, env=base_env(tmp_path, RUSTFLAGS="-C target-cpu=native -g"),
+                  run_cargo_version=fake_cargo(None))
+    data = json.loads(json.dumps(result.to_json()))
+    assert data["schema_version"] == 1 and data["command"] == "scan"
+    assert data["project"] == str(ws) and data["profile"] == "release"
+    assert data["target"] == "x86_64-unknown-linux-gnu"
+    assert data["toolchain"]["cargo_version"] == "1.72.0" and data["toolchain"]["source"] == "rust-toolchain.toml"
+    effective = data["effective"]
+    assert effective["debuginfo"] == "full" and effective["strip"] == "none"
+    assert effective["debug_sections_expected"] is True
+    assert effective["rustflags"] == ["-C", "target-cpu=native", "-g"]
+    assert effective["rustflags_source"]["tier"] == "RUSTFLAGS"
+    assert set(effective["packages"]) == {"app", "dep", "serde"}
+    finding = next(f for f in data["findings"] if f["rule"] == "BC001")
+    assert finding["location"] == {"env": "RUSTFLAGS"} and finding["severity"] == "error"
+    assert set(finding) >= {"rule", "severity", "message", "location", "fix"}
