@@ -276,3 +276,20 @@ def test_debug_line_bytes_follow_stmt_list(tmp_path):
     report = inspect_binary(write(tmp_path, data))
     lines = {o.name: o.debug_line_bytes for o in report.origins}
     assert lines == {"one": 44, "two": 14}
+
+
+def test_declared_size_larger_than_the_stream_counts_what_is_there(tmp_path):
+    """A corrupt ch_size of 1 TiB: the section row keeps the header's claim, the totals keep the real bytes."""
+    strs = es.Strings()
+    attrs = rust_unit_attrs(strs, "c")
+    unit = es.unit(version=4, attrs=attrs, abbrev_offset=0, padding=1000)
+    payload = bytearray(es.compress_section(unit, bo="<", class_=64))
+    struct.pack_into("<Q", payload, 8, 2**40)
+    data = es.build_elf([es.Section(".debug_info", bytes(payload), flags=es.SHF_COMPRESSED, align=8),
+                         es.Section(".debug_abbrev", es.abbrev_table(1, 0x11, attrs)),
+                         es.Section(".debug_str", bytes(strs.data))])
+    report = inspect_binary(write(tmp_path, data))
+    assert report.sections[0].uncompressed_size == 2**40
+    assert report.debug_info_bytes == len(unit)
+    assert [(o.name, o.debug_info_bytes) for o in report.origins] == [("c", len(unit))]
+    assert any("declares" in w for w in report.warnings)

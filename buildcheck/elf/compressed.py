@@ -83,7 +83,7 @@ def decompress_to_map(data: Any, section: RawSection, comp: Compression,
 
     The second value describes a stream that ended early (the Span then holds what there was).
     """
-    _, end = file_span(section, len(data))
+    end = file_span(section, len(data))[1]
     if comp.kind in ("zlib", "zlib-gnu"):
         inflater: Any = zlib.decompressobj()
     elif comp.kind == "zstd":

@@ -195,7 +195,7 @@ def _read_form(buf, pos: int, end: int, form: int, want: bool, offset_size: int,
     String values come back as ("strp"|"line_strp"|"strx", number) or a str, resolved later
     because DW_AT_str_offsets_base may follow DW_AT_name in the entry.
     """
-    for _ in range(MAX_INDIRECT):
+    for _hop in range(MAX_INDIRECT):
         if form != FORM_indirect:
             break
         form, pos = uleb(buf, pos, end)

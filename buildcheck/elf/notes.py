@@ -26,7 +26,7 @@ def build_id(data: Any, header: ElfHeader, sections: list[RawSection]) -> str | 
         if section.type != SHT_NOTE:
             continue
         pos, end = file_span(section, len(data))
-        for _ in range(_MAX_NOTES):
+        for _note in range(_MAX_NOTES):
             if pos + 12 > end:
                 break
             namesz, descsz, ntype = struct.unpack_from(bo + "III", data, pos)
