@@ -111,7 +111,7 @@ def _include_entries(include: cv.ConfigValue, doc: TomlDocument) -> list[tuple[s
 def parse_config_argument(argument: str) -> TomlDocument:
     """A `--config key = value` argument as a one-key document, or ConfigError like cargo's."""
     rejected = ConfigError(_("--config argument `{arg}` was not a TOML dotted key expression (such as "
-                             "`build.jobs = 2`)").format(arg=argument))
+                             "`build.jobs = 2`)").format(arg=argument.replace("\n", "\\n")))
     if "\n" in argument.strip() or "=" not in argument or argument.lstrip().startswith("["):
         raise rejected
     try:
