@@ -3,6 +3,7 @@ import stat
 import sys
 
 import pytest
+import tomlkit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -147,11 +148,9 @@ def test_editing_through_a_scalar_is_a_config_error():
 )
 def test_round_trip_changes_only_the_rustflags(flags, as_string, comment):
     if as_string:
-        import tomlkit
         literal = tomlkit.string(" ".join(flags)).as_string()
         old = f"# head\n[build]\njobs = 1\nrustflags = {literal}{comment}\n[profile.dev]\ndebug = 1\n"
     else:
-        import tomlkit
         array = tomlkit.item(flags).as_string()
         old = f"# head\n[build]\njobs = 1\nrustflags = {array}{comment}\n[profile.dev]\ndebug = 1\n"
     result = edit(old, BUILD_FLAGS)

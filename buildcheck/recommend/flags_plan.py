@@ -21,7 +21,7 @@ Input is a `FlagsPlan` the command fills from the scan; output is a list of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from buildcheck.i18n import _
 from buildcheck.model import Origin

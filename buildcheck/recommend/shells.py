@@ -7,7 +7,8 @@ Each target has its own quoting:
   an unquoted `\\x1f` is fish's own escape for the separator;
 - github-env: `X=value` lines, or the `X<<DELIM` heredoc form for multi-line values;
   a `$GITHUB_ENV` file cannot unset, so an unset becomes an assignment of a neutral value;
-- make: `export X := …` with `$` written `$$` and `#` written `\\#` (else a comment);
+- make: `export X := …` with `$` written `$$` and `#` written `\\#` (else a comment),
+  backslashes before `#` doubled and a trailing backslash guarded by `$()`;
   the separator comes from a helper variable set by `$(shell printf '\\037')`.
 Comments are `# …` lines everywhere except github-env, whose file has no comment syntax:
 there they are returned as notes for stderr.
@@ -16,6 +17,7 @@ there they are returned as notes for stderr.
 from __future__ import annotations
 
 import hashlib
+import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -62,7 +64,14 @@ def _fish_quote(value: str) -> str:
 
 
 def _make_escape(value: str) -> str:
-    return value.replace("$", "$$").replace("#", "\\#")
+    """Text that GNU make reads back as `value` on the right of `:=`.
+
+    `$` doubles; `#` needs a backslash, and backslashes right before a `#` must double
+    too (make reads `\\\\#` as one backslash and a comment); a trailing backslash would
+    continue the line, so an empty `$()` follows it.
+    """
+    escaped = re.sub(r"(\\*)#", lambda m: m.group(1) * 2 + "\\#", value.replace("$", "$$"))
+    return escaped + "$()" if escaped.endswith("\\") else escaped
 
 
 def _heredoc_delimiter(value: str) -> str:
