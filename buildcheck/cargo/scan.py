@@ -72,6 +72,7 @@ class ScanResult:
     packages: tuple[str, ...]
     _profile: ResolvedProfile = field(repr=False)
     _graph: PackageGraph = field(repr=False)
+    _units: dict[tuple[str, bool], UnitSettings] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def cargo_version(self) -> Version | None:
@@ -79,8 +80,11 @@ class ScanResult:
 
     def unit(self, package: str, *, host: bool = False) -> UnitSettings:
         """The settings cargo gives `package` (host=True: as a build-script/proc-macro dependency)."""
-        return _unit(self._profile, self._graph, self.cargo_version, self.rustflags, self.explicit_target,
-                     package, host)
+        key = (package, host)
+        if key not in self._units:  # a cache of pure results: the JSON, text and findings all ask
+            self._units[key] = _unit(self._profile, self._graph, self.cargo_version, self.rustflags,
+                                     self.explicit_target, package, host)
+        return self._units[key]
 
     def member_units(self) -> tuple[UnitSettings, ...]:
         return tuple(self.unit(name) for name in (self.members or (NO_WORKSPACE_MEMBER,)))

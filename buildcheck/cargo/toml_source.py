@@ -31,6 +31,12 @@ MAX_TOML_BYTES = 8 * 1024 * 1024
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _ERROR_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+_STRING_END = {
+    '"""': re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""+', re.S),
+    "'''": re.compile(r"(?:[^']|'(?!''))*'''+", re.S),
+    '"': re.compile(r'(?:[^"\\\n]|\\.)*"?'),
+    "'": re.compile(r"[^'\n]*'?"),
+}
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,11 @@ class TomlDocument:
         return None
 
 
-def parse_toml(text: str, path: Path | str) -> TomlDocument:
-    """Parse `text`; broken TOML raises ConfigError with `path:line` from the decoder's message."""
+def parse_toml(text: str, path: Path | str, *, locate: bool = True) -> TomlDocument:
+    """Parse `text`; broken TOML raises ConfigError with `path:line` from the decoder's message.
+
+    locate=False skips the line map (Cargo.lock: hundreds of packages, no line ever reported).
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -59,10 +68,10 @@ def parse_toml(text: str, path: Path | str) -> TomlDocument:
         message = _ERROR_POSITION.sub("", message).strip()
         raise ConfigError(_("could not parse TOML: {message}").format(message=message),
                           path=str(path), line=line) from None
-    return TomlDocument(Path(path), data, locate_keys(text))
+    return TomlDocument(Path(path), data, locate_keys(text) if locate else {})
 
 
-def load_toml(path: Path) -> TomlDocument:
+def load_toml(path: Path, *, locate: bool = True) -> TomlDocument:
     try:
         raw = path.read_bytes()[: MAX_TOML_BYTES + 1]
     except OSError as exc:
@@ -74,7 +83,7 @@ def load_toml(path: Path) -> TomlDocument:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(_("not valid UTF-8 (byte {offset})").format(offset=exc.start), path=str(path)) from None
-    return parse_toml(text, path)
+    return parse_toml(text, path, locate=locate)
 
 
 class _Scanner:
@@ -163,24 +172,10 @@ class _Scanner:
         return raw
 
     def skip_string(self) -> None:
-        quote = self.peek()
-        if self.peek(3) == quote * 3:
-            self.advance(3)
-            while self.pos < len(self.text):
-                if quote == '"' and self.peek() == "\\":
-                    self.advance(2)
-                elif self.peek(3) == quote * 3:
-                    self.advance(3)
-                    while self.peek() == quote:  # up to two quotes may close the content
-                        self.advance()
-                    return
-                else:
-                    self.advance()
-            return
-        self.advance()
-        while self.pos < len(self.text) and self.peek() not in (quote, "\n"):
-            self.advance(2 if quote == '"' and self.peek() == "\\" else 1)
-        self.advance()
+        quote = self.peek(3) if self.peek(3) in ('"""', "'''") else self.peek()
+        self.advance(len(quote))
+        match = _STRING_END[quote].match(self.text, self.pos)
+        self.advance(match.end() - self.pos if match else len(self.text) - self.pos)
 
     # -- values -------------------------------------------------------------
     def value(self, key: KeyPath) -> None:
