@@ -16,12 +16,22 @@ from buildcheck.model import Sourced
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+def _value(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(v) for v in value) or _("(none)")
+    return str(value)
+
+
 def _origin(sourced: Sourced) -> str:
     text = sourced.origin.describe()
     if sourced.overridden:
         text += "  " + _("(overrides {others})").format(
-            others=", ".join(f"{o.value!r} @ {o.origin.describe()}" for o in sourced.overridden[:3]))
+            others="; ".join(_("{value} from {where}").format(value=_value(o.value), where=o.origin.describe())
+                             for o in sourced.overridden[:3]))
     return text
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def render(console: Console, result: ScanResult) -> None:
@@ -47,12 +57,19 @@ def render(console: Console, result: ScanResult) -> None:
     flags = result.rustflags.flags
     table.add_row(escape(_("rustflags ({tier})").format(tier=result.rustflags.tier)),
                   escape(" ".join(flags.value) or _("(none)")), escape(_origin(flags)))
+    # Members that resolve alike share one set of rows (the usual case: one profile for all).
+    groups: dict[tuple, list] = {}
     for unit in result.member_units():
-        table.add_row(escape(_("debug [{package}]").format(package=unit.package)), unit.debuginfo.value,
+        key = (unit.debuginfo, unit.strip, unit.effective_debuginfo, unit.effective_strip)
+        groups.setdefault(key, []).append(unit)
+    for units in groups.values():
+        unit = units[0]
+        names = ", ".join(u.package for u in units)
+        table.add_row(escape(_("debug [{package}]").format(package=names)), unit.debuginfo.value,
                       escape(_origin(unit.debuginfo)))
-        table.add_row(escape(_("strip [{package}]").format(package=unit.package)), unit.strip.value,
+        table.add_row(escape(_("strip [{package}]").format(package=names)), unit.strip.value,
                       escape(_origin(unit.strip)))
-        table.add_row(escape(_("rustc uses [{package}]").format(package=unit.package)),
+        table.add_row(escape(_("rustc uses [{package}]").format(package=names)),
                       _("debuginfo {level}, strip {strip}").format(level=unit.effective_debuginfo,
                                                                    strip=unit.effective_strip), "")
     for setting in result.native_flags:
@@ -74,12 +91,17 @@ def render(console: Console, result: ScanResult) -> None:
         console.print(_("[bold]Verdict:[/] no debug sections expected in the binary (strip {strip}).").format(
             strip=result.strip))
 
-    if result.findings:
+    findings = sorted(result.findings, key=lambda f: _SEVERITY_ORDER[f.severity])
+    if findings:
         console.print(_("\n[bold]Findings[/]"))
-    for finding in result.findings:
+    for finding in findings:
         style = _SEVERITY_STYLE[finding.severity]
         console.print(f"  [{style}]{finding.severity}[/] {finding.rule} {escape(finding.message)}")
         if finding.origin is not None:
             console.print(_("      at {where}").format(where=escape(finding.origin.describe())))
         if finding.fix:
             console.print(_("      [green]fix:[/] {fix}").format(fix=escape(finding.fix)))
+
+    first_fix = next((f.fix for f in findings if f.fix and f.severity == "error"), None)
+    if first_fix:
+        console.print(_("\n[bold]Fix first:[/] {fix}").format(fix=escape(first_fix)))
