@@ -48,7 +48,7 @@ def test_sh_family_exports_exactly_the_value(shell, value):
 
 @pytest.mark.parametrize("shell", SHELLS)
 @settings(max_examples=15, deadline=None)
-@given(parts=st.lists(awkward_text.filter(lambda s: not s.endswith("\n")), min_size=1, max_size=4))
+@given(parts=st.lists(awkward_text | st.just("ends\n\n"), min_size=1, max_size=4))
 def test_sh_encoded_rustflags_keeps_the_unit_separator(shell, parts):
     value = "\x1f".join(parts)
     lines = render([SetVar("CARGO_ENCODED_RUSTFLAGS", value)], "sh").lines
@@ -135,3 +135,10 @@ def test_github_env_delimiter_never_appears_in_the_value():
 def test_comments_in_scripts():
     lines = render([Comment("two\nlines")], "sh").lines
     assert lines == ("# two", "# lines")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_sh_encoded_value_ending_in_newlines_survives_command_substitution(shell):
+    value = "--cfg\x1fa\n\n"
+    lines = render([SetVar("CARGO_ENCODED_RUSTFLAGS", value)], "sh").lines
+    assert _env_after_sh(shell, lines)["CARGO_ENCODED_RUSTFLAGS"] == value

@@ -88,8 +88,11 @@ def _render_sh(change: SetVar) -> str:
         parts = change.value.split(ENCODED_SEPARATOR)
         fmt = "\\037".join(["%s"] * len(parts))
         args = " ".join(shlex.quote(p) for p in parts)
-        # printf drops nothing but a trailing newline would be eaten by $(…): flags never end in one.
-        return f"export {change.name}=\"$(printf '{fmt}' {args})\""
+        if not change.value.endswith("\n"):
+            return f"export {change.name}=\"$(printf '{fmt}' {args})\""
+        # $(…) eats trailing newlines: print a sentinel after them and cut it off again.
+        return (f"{change.name}=\"$(printf '{fmt}.' {args})\"; "
+                f"export {change.name}=\"${{{change.name}%.}}\"")
     return f"export {change.name}={shlex.quote(change.value)}"
 
 
