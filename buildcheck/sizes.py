@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import click
 
 from buildcheck.errors import UsageError
 from buildcheck.i18n import _
@@ -82,3 +85,14 @@ def format_size(size: int) -> str:
             digits = 2 if value < 10 else 1
             return "{value:.{digits}f} {unit}".format(value=value, digits=digits, unit=unit)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+class ByteSize(click.ParamType):
+    """A click option type (`--max-size`): the value in bytes, or a UsageError (exit 2, one line)."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        return parse_size(str(value))

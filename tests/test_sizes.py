@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from buildcheck.errors import UsageError
-from buildcheck.sizes import format_size, parse_size
+from buildcheck.sizes import ByteSize, format_size, parse_size
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,17 @@ def test_units_multiply(n, unit):
     base = 1000 if unit.endswith("B") and not unit.endswith("iB") else 1024
     power = {"K": 1, "M": 2, "G": 3}[unit[0]]
     assert parse_size(f"{n}{unit}") == n * base**power
+
+
+def test_click_option_type():
+    """A bad size is buildcheck's UsageError (cli.main prints it as one line, exit 2), not click's own error."""
+    import click
+
+    @click.command()
+    @click.option("--max-size", type=ByteSize())
+    def probe(max_size):
+        click.echo(max_size)
+
+    assert probe.main(["--max-size", "50MiB"], standalone_mode=False) is None
+    with pytest.raises(UsageError, match="invalid size 'lots'"):
+        probe.main(["--max-size", "lots"], standalone_mode=False)

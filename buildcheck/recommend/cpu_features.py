@@ -46,13 +46,18 @@ CPUINFO_TO_RUSTC: dict[str, str] = {
     )},
 }
 
+def N_(message: str) -> str:
+    """Marks a message for extraction (xgettext --keyword=N_); it is translated where shown."""
+    return message
+
+
 # The features that matter for sealing, with why (shown to the user).
 SEALING_FEATURES: dict[str, str] = {
-    "sha": "SHA-NI: SHA-256 in hardware, the core of PC1 (SDR)",
-    "adx": "ADX: carry chains in blst's field arithmetic",
-    "bmi2": "BMI2: mulx in blst's field arithmetic",
-    "avx2": "AVX2: vectorised hashing and field operations",
-    "avx512f": "AVX-512F: wider vectors where the CPU has them",
+    "sha": N_("SHA-NI: SHA-256 in hardware, the core of PC1 (SDR)"),
+    "adx": N_("ADX: carry chains in blst's field arithmetic"),
+    "bmi2": N_("BMI2: mulx in blst's field arithmetic"),
+    "avx2": N_("AVX2: vectorised hashing and field operations"),
+    "avx512f": N_("AVX-512F: wider vectors where the CPU has them"),
 }
 
 # x86-64-v3 as the x86-64 psABI defines it (v1 + v2 + v3 levels); `rustc --print cfg
