@@ -72,3 +72,27 @@ def test_fix_write_on_a_config_file_removes_all_debug_info(tmp_path):
     assert "# fast" in config.read_text() and "# from a forum post" in config.read_text()
     after = _build(crate, "unset RUSTFLAGS", "t-after", tmp_path)
     assert _debug_sections(after) == []
+
+
+STABLE_CARGO = os.path.expanduser("~/.cargo/bin/cargo")
+
+
+@pytest.mark.skipif(not os.access(STABLE_CARGO, os.X_OK), reason="needs rustup's stable cargo (>= 1.77)")
+def test_strip_none_in_rustflags_undoes_implicit_strip_and_is_removed(tmp_path):
+    """Why `-C strip=none` is on the removal list: rustflags come after cargo's implicit `-C strip=debuginfo`."""
+    from buildcheck.recommend.rustflags import remove_debug_flags
+
+    crate = _crate(tmp_path)
+    env = {"PATH": f"{os.path.dirname(STABLE_CARGO)}:/usr/bin:/bin", "HOME": os.path.expanduser("~"),
+           "CARGO_HOME": str(tmp_path / "cargo-home"), "RUSTUP_HOME": os.environ.get(
+               "RUSTUP_HOME", os.path.expanduser("~/.rustup")), "RUSTUP_AUTO_INSTALL": "0"}
+
+    def build(flags, target):
+        subprocess.run([STABLE_CARGO, "build", "--release", "--offline", "-q", "--target-dir", target],
+                       cwd=crate, env={**env, "RUSTFLAGS": " ".join(flags)}, check=True, capture_output=True,
+                       timeout=300)
+        return crate / target / "release" / "demo"
+
+    flags = ["-C", "strip=none", "-C", "target-cpu=native"]
+    assert ".debug_info" in _debug_sections(build(flags, "t-none"))
+    assert _debug_sections(build(remove_debug_flags(flags).kept, "t-clean")) == []
