@@ -256,3 +256,16 @@ def test_json_contract(ws, tmp_path):
     finding = next(f for f in data["findings"] if f["rule"] == "BC001")
     assert finding["location"] == {"env": "RUSTFLAGS"} and finding["severity"] == "error"
     assert set(finding) >= {"rule", "severity", "message", "location", "fix"}
+
+
+def test_explicit_cargo_wins_and_named_channels_ask_cargo(ws, tmp_path):
+    write(ws / "rust-toolchain.toml", '[toolchain]\nchannel = "1.72.0"\n')
+    runner = fake_cargo("1.65.0")
+    result = scan(cwd=ws, env=base_env(tmp_path), cargo="/usr/bin/cargo", run_cargo_version=runner)
+    assert runner.calls == [("/usr/bin/cargo", None)]
+    assert str(result.toolchain.version) == "1.65.0" and result.toolchain.origin.detail == "/usr/bin/cargo --version"
+    write(ws / "rust-toolchain.toml", '[toolchain]\nchannel = "stable"\n')
+    result = scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.95.0"))
+    assert result.toolchain.source == "cargo --version" and result.toolchain.channel == "stable"
+    result = scan(cwd=ws, env=base_env(tmp_path, RUSTUP_TOOLCHAIN="nightly"), run_cargo_version=fake_cargo(None))
+    assert result.toolchain.source == "assumed" and result.toolchain.channel == "nightly"

@@ -19,6 +19,7 @@ from packaging.version import InvalidVersion, Version
 from buildcheck.cargo.discover import ancestors
 from buildcheck.cargo.toml_source import load_toml
 from buildcheck.errors import ConfigError
+from buildcheck.i18n import _
 from buildcheck.model import Origin
 
 CARGO_VERSION_TIMEOUT_S = 10
@@ -68,7 +69,7 @@ def _toolchain_file(cwd: Path) -> tuple[Path, str, int | None] | None:
             toolchain = doc.data.get("toolchain")
             channel = toolchain.get("channel") if isinstance(toolchain, dict) else None
             if not isinstance(channel, str):
-                raise ConfigError("no `toolchain.channel` in toolchain file", path=str(path))
+                raise ConfigError(_("no `toolchain.channel` in the toolchain file"), path=str(path))
             return path, channel, doc.line_of(("toolchain", "channel"))
     return None
 
@@ -87,32 +88,39 @@ def default_run_cargo_version(cargo: str, env: Mapping[str, str], cwd: Path | No
 
 def find_toolchain(cwd: Path, env: Mapping[str, str], cargo: str | None,
                    run_cargo_version: RunCargoVersion | None) -> Toolchain:
+    """The cargo version and what decided it: --cargo, RUSTUP_TOOLCHAIN, a toolchain file, `cargo --version`."""
+    def ask(program: str) -> Toolchain | None:
+        if run_cargo_version is not None:
+            output = run_cargo_version(program, env)
+        else:
+            output = default_run_cargo_version(program, env, cwd)
+        match = _CARGO_VERSION_OUTPUT.search(output or "")
+        if not match:
+            return None
+        return Toolchain(Version(match.group(1)), "cargo --version", Origin.command(f"{program} --version"))
+
+    if cargo is not None:  # the user named the cargo that will build
+        answered = ask(cargo)
+        if answered:
+            return answered
+    pinned: Toolchain | None = None
     channel = env.get("RUSTUP_TOOLCHAIN")
     if channel:
-        return Toolchain(version_of_channel(channel), "RUSTUP_TOOLCHAIN", Origin.environment("RUSTUP_TOOLCHAIN"),
-                         None if version_of_channel(channel) else channel)
-    if cargo is None:
+        pinned = Toolchain(version_of_channel(channel), "RUSTUP_TOOLCHAIN", Origin.environment("RUSTUP_TOOLCHAIN"),
+                           None if version_of_channel(channel) else channel)
+    else:
         found = _toolchain_file(cwd)
         if found:
             path, channel, line = found
             version = version_of_channel(channel)
-            if version is not None:
-                return Toolchain(version, path.name, Origin.file(str(path), line))
-            # A named channel (stable, nightly): the file does not tell the version; ask cargo below.
-            pinned: Toolchain | None = Toolchain(None, path.name, Origin.file(str(path), line), channel)
-        else:
-            pinned = None
-    else:
-        pinned = None
-    if run_cargo_version is not None:
-        output = run_cargo_version(cargo or "cargo", env)
-    else:
-        output = default_run_cargo_version(cargo or "cargo", env, cwd)
-    match = _CARGO_VERSION_OUTPUT.search(output or "")
-    if match:
-        command = f"{cargo or 'cargo'} --version"
-        return Toolchain(Version(match.group(1)), "cargo --version", Origin.command(command),
-                         pinned.channel if pinned else None)
-    if pinned:
+            pinned = Toolchain(version, path.name, Origin.file(str(path), line), None if version else channel)
+    if pinned is not None and pinned.version is not None:
+        return pinned  # a pinned version needs no process at all
+    # A named channel (stable, nightly) or nothing pinned: the cargo on PATH answers, through rustup if it is a
+    # proxy (which then honours the same RUSTUP_TOOLCHAIN / toolchain file, and never downloads).
+    answered = ask("cargo") if cargo is None else None
+    if answered:
+        return Toolchain(answered.version, answered.source, answered.origin, pinned.channel if pinned else None)
+    if pinned is not None:
         return Toolchain(None, "assumed", pinned.origin, pinned.channel)
-    return Toolchain(None, "assumed", Origin.default("newest cargo rules"))
+    return Toolchain(None, "assumed", Origin.default(_("newest cargo rules")))
