@@ -133,3 +133,9 @@ def test_rustc_emits_no_debug_info_after_cleaning(tmp_path, flags):
 def _our_crate_has_dwarf(binary) -> bool:
     dump = subprocess.run(["readelf", "--debug-dump=info", str(binary)], capture_output=True, text=True).stdout
     return "m.rs" in dump
+
+
+def test_rustflags_split_on_spaces_only_as_cargo_does():
+    # Checked with cargo 1.95: RUSTFLAGS=$'--cfg\tfoo  --cfg bar' passes '--cfg\tfoo' to rustc as one argument.
+    assert split_flags("RUSTFLAGS", "--cfg\tfoo  --cfg bar") == ["--cfg\tfoo", "--cfg", "bar"]
+    assert split_flags("CARGO_BUILD_RUSTFLAGS", "--cfg\tfoo") == ["--cfg", "foo"]
