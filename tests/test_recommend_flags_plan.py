@@ -81,7 +81,8 @@ def test_lower_priority_rustflags_variable_is_cancelled():
     plan = FlagsPlan(rustflags_var="CARGO_BUILD_RUSTFLAGS", current_flags=("-g", "--cfg", "x"))
     lines = render_flags(plan, "sh").lines
     assert "export RUSTFLAGS='--cfg x -C target-cpu=native'" in lines
-    assert "export CARGO_BUILD_RUSTFLAGS='--cfg x'" in lines
+    assert "unset CARGO_BUILD_RUSTFLAGS" in lines
+    assert "CARGO_BUILD_RUSTFLAGS=--cfg x" in render_flags(plan, "github-env").lines
 
 
 def test_debug_env_vars_strip_and_config_causes():
@@ -135,3 +136,9 @@ def test_sh_output_evaluates_to_a_clean_environment():
     assert "CARGO_ENCODED_RUSTFLAGS" not in env and "CXXFLAGS" not in env
     assert env["RUSTFLAGS"] == "-C target-cpu=native"
     assert env["CARGO_PROFILE_RELEASE_STRIP"] == "debuginfo"
+
+
+def test_config_array_flag_with_a_space_goes_encoded():
+    plan = FlagsPlan(rustflags_var=None, current_flags=("-g", "-Clink-arg=-Wl,-rpath,/opt/my libs"))
+    changes = plan_changes(plan, "sh")
+    assert changes[-1] == SetVar("CARGO_ENCODED_RUSTFLAGS", "-Clink-arg=-Wl,-rpath,/opt/my libs\x1f-C\x1ftarget-cpu=native")

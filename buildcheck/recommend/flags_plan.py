@@ -10,9 +10,10 @@ Input is a `FlagsPlan` the command fills from the scan; output is a list of
 - with `portable`, `native` is replaced by the portable flags (x86-64-v3 plus
   `+sha,+adx`, or an explicit `target-feature` list);
 - CARGO_ENCODED_RUSTFLAGS, which beats RUSTFLAGS, is unset and its flags moved to
-  RUSTFLAGS — unless a flag contains a space (RUSTFLAGS cannot carry it) or the target is
-  github-env (which cannot unset, and an *empty* CARGO_ENCODED_RUSTFLAGS would still win):
-  then it is kept and set to the cleaned flags;
+  RUSTFLAGS — unless the target is github-env (which cannot unset, and an *empty*
+  CARGO_ENCODED_RUSTFLAGS would still win): then it is kept and set to the cleaned flags;
+- a flag containing a space (RUSTFLAGS cannot carry it) puts all flags in
+  CARGO_ENCODED_RUSTFLAGS, wherever they came from;
 - other variables that turn debug info on are unset, or set to a neutral value where
   unsetting is impossible or would drop unrelated flags (`env_vars.neutral_value`);
 - `CARGO_PROFILE_<NAME>_STRIP=debuginfo` when the toolchain does not strip (cargo < 1.77);
@@ -25,9 +26,8 @@ from dataclasses import dataclass
 
 from buildcheck.i18n import _
 from buildcheck.model import Origin
-from buildcheck.recommend.env_vars import is_rustflags_variable, neutral_value
+from buildcheck.recommend.env_vars import neutral_value
 from buildcheck.recommend.rustflags import (
-    ENCODED_SEPARATOR,
     ensure_native_cpu,
     join_flags,
     remove_debug_flags,
@@ -85,8 +85,10 @@ def plan_changes(plan: FlagsPlan, shell: Shell) -> list[EnvChange]:
     flags, comments = recommended_flags(plan)
     changes: list[EnvChange] = list(comments)
 
-    keep_encoded = plan.rustflags_var == "CARGO_ENCODED_RUSTFLAGS" and (
-        shell == "github-env" or any(" " in f or ENCODED_SEPARATOR in f for f in flags))
+    # RUSTFLAGS splits on spaces, so a flag with a space (from a config array or the
+    # encoded variable) can only travel in CARGO_ENCODED_RUSTFLAGS.
+    needs_encoding = any(" " in f for f in flags)
+    keep_encoded = needs_encoding or (plan.rustflags_var == "CARGO_ENCODED_RUSTFLAGS" and shell == "github-env")
     carrier = "CARGO_ENCODED_RUSTFLAGS" if keep_encoded else "RUSTFLAGS"
     changes.append(SetVar(carrier, join_flags(carrier, flags)))
 
@@ -101,10 +103,12 @@ def plan_changes(plan: FlagsPlan, shell: Shell) -> list[EnvChange]:
             continue
         cancelled.add(name)
         neutral = neutral_value(name, value)
-        if is_rustflags_variable(name) and name == "CARGO_ENCODED_RUSTFLAGS":
-            # Only reachable for sh/fish/make: github-env keeps the encoded variable as carrier.
+        if name == "CARGO_ENCODED_RUSTFLAGS":
+            # Where it cannot be unset (github-env) it gets the final flags: even an empty
+            # CARGO_ENCODED_RUSTFLAGS would win over RUSTFLAGS.
             changes.append(UnsetVar(name, fallback=join_flags(name, flags)))
-        elif neutral.prefer_unset:
+        elif name == plan.rustflags_var or neutral.prefer_unset:
+            # The old carrier's useful flags now live in `carrier`: unset it where possible.
             changes.append(UnsetVar(name, fallback=neutral.value))
         else:
             changes.append(SetVar(name, neutral.value))
