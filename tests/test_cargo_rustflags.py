@@ -99,7 +99,10 @@ def test_nothing_set(tmp_path):
     ('cfg(target_os = "macos")', "aarch64-apple-darwin", True),
     ('cfg(target_family = "windows")', "x86_64-pc-windows-msvc", True),
     ('cfg(target_pointer_width = "32")', "i686-unknown-linux-gnu", True),
-    ("cfg(debug_assertions)", HOST, False),  # not available in config cfg keys
+    ("cfg(debug_assertions)", HOST, True),  # rustc --print cfg has it: matches even for --release (checked)
+    ('cfg(target_feature = "sse2")', HOST, True),
+    ('cfg(target_feature = "avx2")', HOST, False),
+    ('cfg(panic = "unwind")', HOST, True),
     ("cfg(all())", HOST, True),
     ("cfg(any())", HOST, False),
 ])

@@ -2,9 +2,11 @@
 
 Cargo matches these against `rustc --print cfg` for the target. buildcheck
 must not run rustc, so it derives the cfgs that matter from the triple itself
-(arch, vendor, os, env, family, pointer width, endianness). `debug_assertions`
-and other profile-dependent cfgs are not available in these keys (cargo does
-not set them here), so they, like unknown names, evaluate to false.
+(arch, vendor, os, env, family, pointer width, endianness, atomics, the
+baseline x86 features). `rustc --print cfg` runs without the profile's
+options, so `debug_assertions` is always set there: cargo 1.65 and 1.95 both
+apply `[target.'cfg(debug_assertions)']` to `--release` builds (checked).
+Unknown names evaluate to false.
 """
 
 from __future__ import annotations
@@ -58,7 +60,12 @@ def cfg_for_triple(triple: str) -> TargetCfg:
     endian = "big" if arch in _BIG_ENDIAN and not raw_arch.endswith("le") and not raw_arch.endswith("el") else "little"
     values = {("target_arch", arch), ("target_os", os_name), ("target_vendor", vendor), ("target_env", env),
               ("target_pointer_width", width), ("target_endian", endian)}
-    names: set[str] = set()
+    values |= {("panic", "unwind"), ("target_abi", "")}
+    atomics = ("8", "16", "32", "64", "ptr") if width == "64" else ("8", "16", "32", "ptr")
+    values |= {("target_has_atomic", a) for a in atomics}
+    if arch == "x86_64":
+        values |= {("target_feature", f) for f in ("fxsr", "sse", "sse2")}
+    names: set[str] = {"debug_assertions"}
     if family:
         values.add(("target_family", family))
         names.add(family)
