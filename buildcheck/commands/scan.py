@@ -19,7 +19,8 @@ from buildcheck.i18n import _
 @click.option("--config", "config_args", multiple=True, metavar="KEY=VALUE|PATH",
               help="As cargo's --config; repeatable, later ones win.")
 @click.option("--cargo", default=None, metavar="PATH", help="The cargo whose version decides version-dependent rules.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for a person, json for scripts (docs/scan.md).")
 @click.pass_obj
 def command(ctx: RunContext, directory: str | None, profile: str, target: str | None,
             config_args: tuple[str, ...], cargo: str | None, output_format: str) -> int:
