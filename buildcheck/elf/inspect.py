@@ -177,7 +177,8 @@ def _inspect(path: str, data: Any, file_size: int, stack: contextlib.ExitStack,
 
 
 def _section_info(data: Any, header: reader.ElfHeader, raw: reader.RawSection) -> SectionInfo:
-    comp = compressed.compression_of(data, header, raw) if raw.occupies_file else None
+    maybe_compressed = raw.flags & reader.SHF_COMPRESSED or raw.name.startswith(".zdebug")
+    comp = compressed.compression_of(data, header, raw) if maybe_compressed and raw.occupies_file else None
     start, end = reader.file_span(raw, len(data))
     return SectionInfo(
         index=raw.index, name=raw.name, type=reader.section_type_name(raw.type, header.machine_code),
@@ -227,8 +228,13 @@ def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_section
         return _Walk()
     spans: dict[str, compressed.Span] = {}
     for section in DWARF_SECTIONS:
+        raw = find(section)
+        if section == ".debug_line" and raw is not None and compressed.compression_of(data, header, raw):
+            # per-origin line-table bytes are a bonus; not worth decompressing a section this large
+            spans[section] = compressed.EMPTY
+            continue
         try:
-            span, problem = compressed.section_span(data, header, find(section), stack)
+            span, problem = compressed.section_span(data, header, raw, stack)
         except compressed.CannotDecompress as exc:
             if str(exc) == "zstd":
                 warnings.append(_("zstd-compressed DWARF: origins not computed (this Python has no zstd "

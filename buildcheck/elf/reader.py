@@ -1,10 +1,11 @@
 """The ELF file header and section header table, read with `struct` over an mmap.
 
-Why not pyelftools here: it is fine for headers, but a 65,000-section binary
-costs seconds through its `construct` structs, and its exceptions on truncated
-input are varied; this reader is ~150 lines, validates every offset against
-the file size before use (so a garbage header gives one clean InputError),
-and never copies the file: section contents are memoryview slices of the map.
+Why not pyelftools here: it is fine for headers, but listing the sections of a
+65,000-section file takes it 1.5 s (measured; the whole report here takes ~0.7 s),
+and its exceptions on truncated input are varied. This reader validates every
+offset against the file size before use (so a garbage header gives one clean
+InputError) and never copies the file: sections are read in place as
+(map, start, end) spans.
 """
 
 from __future__ import annotations

@@ -182,8 +182,9 @@ def stripped_size(data: Any, header: ElfHeader, sections: list[RawSection]) -> i
 
     relocatable = header.type == "REL"
     fixed = [s for s in kept if s.flags & SHF_ALLOC and not relocatable]
-    position = max([header.ehsize, header.program_headers_end] + [s.offset + s.size for s in fixed if s.type != SHT_NOBITS])
-    movable = [s for s in kept if s not in fixed]
+    position = max([header.ehsize, header.program_headers_end]
+                   + [s.offset + s.size for s in fixed if s.type != SHT_NOBITS])
+    movable = [s for s in kept if relocatable or not s.flags & SHF_ALLOC]
     # BFD writes the tables it rebuilds itself after the copied sections, whatever their index
     tables = [] if symtab is None else [symtab.index, symtab.link]
     ordered = ([s for s in movable if s.type not in (SHT_RELA, SHT_REL) and s.index != shstrtab_index
