@@ -58,28 +58,6 @@ def _merged_strtab_size(names: list[bytes]) -> int:
     return size
 
 
-def _string_reader(data: Any, start: int, end: int):
-    """name offset -> bytes for a string table; one split finds every string that starts after a NUL,
-    a search handles names that point into the middle of another (suffix sharing)."""
-    table = bytes(data[start:end])
-    starts: dict[int, bytes] = {}
-    at = 0
-    for piece in table.split(b"\0"):
-        starts[at] = piece
-        at += len(piece) + 1
-
-    def read(offset: int) -> bytes:
-        found = starts.get(offset)
-        if found is not None:
-            return found
-        if offset >= len(table):
-            return b""
-        stop = table.find(b"\0", offset)
-        return table[offset:stop if stop >= 0 else len(table)]
-
-    return read
-
-
 def _symbols_used_by_relocations(data: Any, header: ElfHeader, relocations: list[RawSection]) -> set[int]:
     """Indices of the symbols the given relocation sections refer to."""
     is64 = header.class_ == 64
@@ -128,8 +106,14 @@ def _symbols_after_strip(data: Any, header: ElfHeader, symtab: RawSection, strta
         view.release()
     if strtab is None:
         return dropped * entsize, None
-    read = _string_reader(data, s_start, s_end)
-    names = [read(offset) for offset in kept_offsets]
+    # read each name in place: copying the table or indexing all its strings would cost
+    # memory in proportion to it (tens of MB for a large Rust binary)
+    names = []
+    for offset in kept_offsets:
+        at = s_start + offset
+        if at < s_end:
+            stop = data.find(b"\0", at, s_end)
+            names.append(bytes(data[at:stop if stop >= 0 else s_end]))
     if len(names) > EXACT_MERGE_LIMIT:
         # Suffix sharing between symbol names saves ~100 bytes per 1,000 names (measured on
         # rustc binaries): not worth a sort of 10^5 strings for a binary of that size.
