@@ -269,3 +269,20 @@ def test_explicit_cargo_wins_and_named_channels_ask_cargo(ws, tmp_path):
     assert result.toolchain.source == "cargo --version" and result.toolchain.channel == "stable"
     result = scan(cwd=ws, env=base_env(tmp_path, RUSTUP_TOOLCHAIN="nightly"), run_cargo_version=fake_cargo(None))
     assert result.toolchain.source == "assumed" and result.toolchain.channel == "nightly"
+
+
+def test_bad_value_in_another_config_profile_is_still_rejected(ws, tmp_path):
+    # cargo 1.95 refuses `profile.release.package.app.debug = -1` in a config file even for --profile dev
+    write(ws / ".cargo/config.toml", "[profile.release.package.app]\ndebug = -1\n")
+    with pytest.raises(ConfigError) as info:
+        scan(cwd=ws, env=base_env(tmp_path), profile="dev", run_cargo_version=fake_cargo("1.95.0"))
+    assert info.value.line == 2
+
+
+def test_config_file_argument_ranks_below_env_on_cargo_165(ws, tmp_path):
+    write(ws / "extra.toml", "[profile.release]\ndebug = 0\n")
+    env = base_env(tmp_path, CARGO_PROFILE_RELEASE_DEBUG="2")
+    old = scan(cwd=ws, env=env, config_args=("extra.toml",), run_cargo_version=fake_cargo("1.65.0"))
+    new = scan(cwd=ws, env=env, config_args=("extra.toml",), run_cargo_version=fake_cargo("1.95.0"))
+    assert old.unit("app").debuginfo.value == "full"  # cargo 1.65: env wins (checked by the differential suite)
+    assert new.unit("app").debuginfo.value == "none"

@@ -159,8 +159,24 @@ class ResolvedProfile:
         return self.layer.debug
 
 
+def _validate_config_profiles(name: str, manifest: Mapping[str, ProfileLayer], reader: ConfigReader,
+                              version: Version | None) -> None:
+    """Cargo loads (and so rejects bad values in) config `profile.<n>` for every manifest profile, the requested
+    one, what they inherit, and dev/release/test/bench — not only the profile being built (checked with 1.95)."""
+    pending = {name, "dev", "release", "test", "bench", *manifest}
+    seen: set[str] = set()
+    while pending:
+        current = pending.pop()
+        seen.add(current)
+        layer = config_profile(reader, current, version)
+        inherits = layer.inherits or manifest.get(current, ProfileLayer()).inherits
+        if inherits is not None and inherits.value not in seen:
+            pending.add(inherits.value)
+
+
 def resolve_profile(name: str, *, manifest: Mapping[str, ProfileLayer], reader: ConfigReader,
                     version: Version | None, env: Mapping[str, str]) -> ResolvedProfile:
+    _validate_config_profiles(name, manifest, reader, version)
     defined = _defined_names(manifest, reader)
     chain: list[str] = []
     layers: list[ProfileLayer] = []

@@ -181,7 +181,10 @@ def scan(*, cwd: Path, env: Mapping[str, str], profile: str = "release", target:
     toolchain = find_toolchain(cwd, env, cargo, run_cargo_version)
     version = toolchain.version
     loaded: LoadedConfig = load_config(cwd=cwd, env=env, config_args=config_args, cargo_version=version)
-    cli_files = frozenset(layer.path for layer in loaded.layers if layer.kind == "cli-file" and layer.path)
+    # `--config FILE` ranks like --config (above env) from cargo 1.66 (cargo#11077); 1.65 ranks it as a file.
+    cli_file_rank = version is None or version >= Version("1.66")
+    cli_files = frozenset(layer.path for layer in loaded.layers
+                          if layer.kind == "cli-file" and layer.path and cli_file_rank)
     reader = ConfigReader(loaded.merged, env, version, cli_files)
     triple, explicit_target = _target_triple(target, reader, host_triple)
 
