@@ -286,3 +286,30 @@ def test_config_file_argument_ranks_below_env_on_cargo_165(ws, tmp_path):
     new = scan(cwd=ws, env=env, config_args=("extra.toml",), run_cargo_version=fake_cargo("1.95.0"))
     assert old.unit("app").debuginfo.value == "full"  # cargo 1.65: env wins (checked by the differential suite)
     assert new.unit("app").debuginfo.value == "none"
+
+
+def test_config_file_rustflags_fix_names_the_line(ws, tmp_path):
+    config = write(ws / ".cargo/config.toml", '[build]\nrustflags = [\n  "-C", "target-cpu=native",\n  "-g",\n]\n')
+    result = scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.72.0"))
+    finding = next(f for f in result.findings if f.rule == "BC001")
+    assert (finding.origin.path, finding.origin.line) == (str(config), 4)
+    assert finding.fix == f"remove `-g` from rustflags at {config}:4"
+
+
+def test_strip_disabled_and_shadowed_and_ignored_include(ws, tmp_path):
+    write(ws / ".cargo/config", '[profile.release]\nstrip = false\n')
+    write(ws / ".cargo/config.toml", '[profile.release]\nstrip = "debuginfo"\n')
+    write(tmp_path / "cargo-home/config.toml", 'include = ["more.toml"]\n')
+    write(tmp_path / "cargo-home/more.toml", '')
+    result = scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.72.0"))
+    found = {f.rule: f for f in result.findings}
+    assert found["BC006"].origin.path == str(ws / ".cargo/config")  # the legacy file is the one cargo reads
+    assert found["BC021"].origin.path == str(ws / ".cargo/config.toml")
+    assert found["BC024"].origin.line == 1
+    assert "BC005" not in found  # the explicit `strip = false` is the reason, not the toolchain
+
+
+def test_without_debug_flags_keeps_everything_else():
+    from buildcheck.cargo.findings import without_debug_flags
+    flags = ["-C", "target-cpu=native", "-g", "--cfg", "-g", "-Cdebuginfo=2", "-C", "debuginfo=1", "-Copt-level=3"]
+    assert without_debug_flags(flags) == ["-C", "target-cpu=native", "--cfg", "-g", "-Copt-level=3"]
