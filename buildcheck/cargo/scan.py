@@ -30,6 +30,17 @@ from buildcheck.cargo.toolchain import Toolchain, find_toolchain
 from buildcheck.model import Finding, Origin, Sourced
 
 SCHEMA_VERSION = 1
+# Environment variables that can change what cargo, rustc, cc or nvcc do about debug info (reported as found).
+_RELEVANT_ENV = ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "CARGO_BUILD_TARGET", "CARGO_HOME",
+                 "RUSTUP_TOOLCHAIN", "CRATE_CC_NO_DEFAULTS", "NVCC_PREPEND_FLAGS", "NVCC_APPEND_FLAGS",
+                 "EC_GPU_CUDA_NVCC_ARGS")
+_RELEVANT_PREFIXES = ("CARGO_PROFILE_", "CARGO_TARGET_", "CFLAGS", "CXXFLAGS", "HOST_CFLAGS", "HOST_CXXFLAGS",
+                      "TARGET_CFLAGS", "TARGET_CXXFLAGS")
+
+
+def relevant_environment(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((name, value) for name, value in env.items()
+                        if name in _RELEVANT_ENV or name.startswith(_RELEVANT_PREFIXES)))
 # The name used for the member cargo would build when there is no workspace yet (before cloning).
 NO_WORKSPACE_MEMBER = "<workspace member>"
 
@@ -67,6 +78,7 @@ class ScanResult:
     make: MakeRustflags | None
     make_rustflags: RustflagsResolution | None  # the resolution when building through make, if different
     native_flags: tuple[NativeFlagSetting, ...]
+    environment: tuple[tuple[str, str], ...]  # the debug-relevant variables that are set, as found
     findings: tuple[Finding, ...]
     members: tuple[str, ...]
     packages: tuple[str, ...]
@@ -126,6 +138,7 @@ class ScanResult:
             "profile": self.profile, "target": self.target,
             "toolchain": self.toolchain.to_json(),
             "layers": [layer.to_json() for layer in self.layers],
+            "environment": dict(self.environment),
             "effective": effective,
             "native_flags": [{"variable": n.variable, "value": n.value, "language": n.language,
                               "debug_flag": n.debug_flag} for n in self.native_flags],
@@ -211,7 +224,8 @@ def scan(*, cwd: Path, env: Mapping[str, str], profile: str = "release", target:
     result = ScanResult(
         cwd=cwd, workspace_root=workspace.root if workspace else None, profile=profile, target=triple,
         explicit_target=explicit_target, toolchain=toolchain, layers=loaded.layers, rustflags=rustflags,
-        make=make, make_rustflags=make_rustflags, native_flags=native, findings=(), members=members,
+        make=make, make_rustflags=make_rustflags, native_flags=native,
+        environment=relevant_environment(env), findings=(), members=members,
         packages=tuple(graph.packages), _profile=resolved, _graph=graph)
     findings = build_findings(result, workspace=workspace, loaded=loaded, profile=resolved, env=env,
                               cargo_home=cargo_home(cwd, env)[0])

@@ -50,6 +50,11 @@ def render(console: Console, result: ScanResult) -> None:
     else:
         console.print(_("\nNo cargo config files found."))
 
+    if result.environment:
+        console.print(_("\n[bold]Environment[/]"))
+        for name, value in result.environment:
+            console.print(f"  {escape(name)}={escape(f'"{value}"' if not value or ' ' in value else value)}")
+
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column(_("setting"))
     table.add_column(_("value"))
