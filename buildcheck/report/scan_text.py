@@ -53,7 +53,8 @@ def render(console: Console, result: ScanResult) -> None:
     if result.environment:
         console.print(_("\n[bold]Environment[/]"))
         for name, value in result.environment:
-            console.print(f"  {escape(name)}={escape(f'"{value}"' if not value or ' ' in value else value)}")
+            shown = f'"{value}"' if not value or " " in value else value
+            console.print(f"  {escape(name)}={escape(shown)}")
 
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column(_("setting"))
