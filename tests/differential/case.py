@@ -15,7 +15,11 @@ from typing import Literal
 from .workspace import WS, Layout, workspace_files
 
 # How buildcheck learns which cargo will run (cargo itself is always called directly).
-ToolchainMode = Literal["pin-file", "pin-file-parent", "rustup-env", "cargo-path"]
+# The "-over-wrong-file" modes also leave a rust-toolchain.toml naming another version, which
+# RUSTUP_TOOLCHAIN (rustup's precedence) or --cargo (buildcheck's) must beat.
+ToolchainMode = Literal["pin-file", "pin-file-parent", "pin-legacy-file", "rustup-env", "cargo-path",
+                        "rustup-env-over-wrong-file", "cargo-path-over-wrong-file"]
+CARGO_PATH_MODES = ("cargo-path", "cargo-path-over-wrong-file")
 
 TRIPLE = "x86_64-unknown-linux-gnu"
 
@@ -40,11 +44,18 @@ class Case:
             files[f"{WS}/rust-toolchain.toml"] = pin
         elif self.toolchain == "pin-file-parent":
             files["l0/l1/rust-toolchain.toml"] = pin
+        elif self.toolchain == "pin-legacy-file":
+            files[f"{WS}/rust-toolchain"] = f"{cargo_version}\n"
+        elif self.toolchain.endswith("-over-wrong-file"):
+            # a version on the other side of 1.77 (implicit strip), so believing the file shows
+            wrong = "1.70.0" if tuple(map(int, cargo_version.split(".")[:2])) >= (1, 77) else "1.95.0"
+            files[f"{WS}/rust-toolchain.toml"] = f'[toolchain]\nchannel = "{wrong}"\n'
+
         return files
 
     def env_for(self, root: Path, cargo_version: str) -> dict[str, str]:
         env = {key: value.replace("{root}", str(root)) for key, value in self.env}
-        if self.toolchain == "rustup-env":
+        if self.toolchain.startswith("rustup-env"):
             env["RUSTUP_TOOLCHAIN"] = cargo_version
         return env
 
@@ -54,6 +65,7 @@ class Case:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
         (root / "home").mkdir(exist_ok=True)
+        (root / "user-home").mkdir(exist_ok=True)
         (root / self.cwd).mkdir(parents=True, exist_ok=True)
 
     def cargo_args(self) -> list[str]:

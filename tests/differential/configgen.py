@@ -13,6 +13,7 @@ so most cases still build.
 from __future__ import annotations
 
 import json
+import os
 import random
 
 from .case import TRIPLE, Case
@@ -233,11 +234,19 @@ def generate(seed: int, cargo_version: tuple[int, int] = (1, 95)) -> Case:
     if target is None and rng.random() < 0.06:
         g.layer(rng.choice(layers)).set("build", "target", json.dumps(TRIPLE))
 
+    home_roll = rng.random()
+    home_dir = LAYER_DIRS["home"]
+    if home_roll < 0.05:      # empty CARGO_HOME counts as unset: cargo uses $HOME/.cargo
+        g.env["CARGO_HOME"] = ""
+        home_dir = "user-home/.cargo"
+    elif home_roll < 0.15:    # a relative CARGO_HOME is joined to the cwd
+        g.env["CARGO_HOME"] = os.path.relpath("home", cwd)
+
     files: dict[str, str] = {}
     for layer, toml in g.files.items():
         if not toml:
             continue
-        directory = LAYER_DIRS[layer]
+        directory = home_dir if layer == "home" else LAYER_DIRS[layer]
         config_dir = directory if layer == "home" else f"{directory}/.cargo"
         roll = rng.random()
         if roll < 0.08:      # the legacy name alone
@@ -263,7 +272,8 @@ def generate(seed: int, cargo_version: tuple[int, int] = (1, 95)) -> Case:
     layout = Layout(dep_is_member=rng.random() < 0.5, build_script=build_script,
                     dep_also_build_dep=build_script and rng.random() < 0.25,
                     lockfile=rng.random() < 0.5, manifest_profiles=manifest.render() if manifest else "")
-    toolchain = rng.choice(["pin-file", "pin-file", "pin-file-parent", "rustup-env", "cargo-path", "cargo-path"])
+    toolchain = rng.choice(["pin-file", "pin-file", "pin-file-parent", "pin-legacy-file", "rustup-env",
+                            "cargo-path", "cargo-path", "rustup-env-over-wrong-file", "cargo-path-over-wrong-file"])
     return Case(name=f"seed{seed}", layout=layout, files=tuple(sorted(files.items())),
                 env=tuple(sorted(g.env.items())), cwd=cwd, profile=profile, target=target,
                 config_args=tuple(g.config_args), toolchain=toolchain)

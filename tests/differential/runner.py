@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .case import Case
+from .case import CARGO_PATH_MODES, Case
 from .rustc_argv import RustcCall, normalize_level, parse_running_lines, split_host_and_target
 
 MARKER_PREFIX = "bc_"  # every generated rustflags source starts with `--cfg bc_<source>`
@@ -105,7 +105,7 @@ def run_scan(case: Case, cargo: Cargo, root: Path) -> Prediction:
     try:
         result = scan(cwd=root / case.cwd, env=env, profile=case.profile, target=case.target,
                       config_args=tuple(case.config_args),
-                      cargo=cargo.cargo if case.toolchain == "cargo-path" else None)
+                      cargo=cargo.cargo if case.toolchain in CARGO_PATH_MODES else None)
     except ConfigError as exc:
         return Prediction(None, str(exc))
     return Prediction(result, None)

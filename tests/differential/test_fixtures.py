@@ -82,6 +82,8 @@ def test_scan_verdict(scenario, tmp_path):
             assert text in lines[0], context
         return
     report = json.loads(proc.stdout)
+    if "cargo_version" in expected:   # every fixture pins its toolchain: nothing is run to learn it
+        assert report["toolchain"]["cargo_version"] == expected["cargo_version"], context
     fired = {finding["rule"] for finding in report["findings"]}
     assert set(expected["rules"]) <= fired, context
     assert not (set(expected["absent_rules"]) & fired), context
