@@ -35,10 +35,14 @@ class Origin:
     line: int | None = None
     env: str | None = None
     detail: str | None = None
+    # The dotted key path a config-file value was read from, e.g. ("profile", "release", "debug"), so that
+    # `buildcheck fix` can edit exactly that key. Not part of equality: two origins are the same place when
+    # file and line agree, whichever key was asked for.
+    key: tuple[str, ...] | None = field(default=None, compare=False)
 
     @classmethod
-    def file(cls, path: str, line: int | None = None) -> Origin:
-        return cls(kind="file", path=str(path), line=line)
+    def file(cls, path: str, line: int | None = None, key: tuple[str, ...] | None = None) -> Origin:
+        return cls(kind="file", path=str(path), line=line, key=key)
 
     @classmethod
     def environment(cls, name: str) -> Origin:

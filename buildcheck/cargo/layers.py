@@ -55,7 +55,7 @@ class LoadedConfig:
 
 def _doc_tree(doc: TomlDocument) -> cv.ConfigValue:
     path = str(doc.path)
-    return cv.from_toml(doc.data, lambda key: Origin.file(path, doc.line_of(key)))
+    return cv.from_toml(doc.data, lambda key: Origin.file(path, doc.line_of(key), key))
 
 
 class _Loader:

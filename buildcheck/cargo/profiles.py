@@ -117,7 +117,8 @@ def manifest_profiles(doc: TomlDocument | None, version: Version | None) -> dict
     if doc is None or not isinstance(doc.data.get("profile"), dict):
         return {}
     path = str(doc.path)
-    return {name: layer_from_table(table, lambda key, n=name: Origin.file(path, doc.line_of(("profile", n) + key)),
+    return {name: layer_from_table(table, lambda key, n=name: Origin.file(path, doc.line_of(("profile", n) + key),
+                                                                          ("profile", n) + key),
                                    version)
             for name, table in doc.data["profile"].items() if isinstance(table, dict)}
 
