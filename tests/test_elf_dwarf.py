@@ -293,3 +293,21 @@ def test_declared_size_larger_than_the_stream_counts_what_is_there(tmp_path):
     assert report.debug_info_bytes == len(unit)
     assert [(o.name, o.debug_info_bytes) for o in report.origins] == [("c", len(unit))]
     assert any("declares" in w for w in report.warnings)
+
+
+def test_abbreviation_scanning_has_a_budget_across_units(monkeypatch):
+    """Lookups at many offsets of a long table without the code asked for stop costing work."""
+    from buildcheck.elf import dwarf
+    from buildcheck.elf.compressed import Span
+
+    monkeypatch.setattr(dwarf, "MAX_ABBREV_ENTRIES_TOTAL", 1000)
+    entry = es.uleb(1000) + es.uleb(0x24) + b"\0" + b"\0\0"   # 6 bytes: code 1000, no attributes
+    table = entry * 300 + b"\0"
+    tables = dwarf.AbbrevTables(Span(table, 0, len(table)))
+    outcomes = []
+    for i in range(10):  # each lookup scans from its own offset to the end: ~300, 299, ... entries
+        with pytest.raises(dwarf.DwarfError) as info:
+            tables.lookup(i * len(entry), 7)
+        outcomes.append(str(info.value))
+    assert "not in its table" in outcomes[0]
+    assert "too long" in outcomes[-1]  # the budget ran out after ~1,000 entries, not 3,000

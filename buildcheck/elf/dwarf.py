@@ -23,6 +23,10 @@ from buildcheck.i18n import _
 
 # Caps on loops driven by file contents (far above anything a compiler emits).
 MAX_ABBREV_ENTRIES_SCANNED = 200_000
+# Across the whole walk: every unit pointing at a different offset of a large garbage
+# .debug_abbrev would otherwise cost units x section size. Compilers need about one
+# declaration per unit (the top entry's comes first).
+MAX_ABBREV_ENTRIES_TOTAL = 2_000_000
 MAX_ATTRS_PER_ENTRY = 512
 MAX_STRING = 1 << 16
 MAX_INDIRECT = 4
@@ -138,6 +142,7 @@ class AbbrevTables:
 
     def __init__(self, span: Span):
         self._span = span
+        self._budget = MAX_ABBREV_ENTRIES_TOTAL
         # table offset -> (code -> (tag, attribute specs), next position to parse or -1 when done)
         self._tables: dict[int, tuple[dict[int, tuple[int, tuple[tuple[int, int, int], ...]]], list[int]]] = {}
 
@@ -157,7 +162,9 @@ class AbbrevTables:
         scanned = len(decls)
         while pos >= 0:
             scanned += 1
-            if scanned > MAX_ABBREV_ENTRIES_SCANNED:
+            self._budget -= 1
+            if scanned > MAX_ABBREV_ENTRIES_SCANNED or self._budget < 0:
+                state[0] = -1
                 raise DwarfError(_("abbreviation table too long"))
             this_code, pos = uleb(buf, pos, end)
             if this_code == 0:
