@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from buildcheck.cargo.discover import Workspace, _path_dependencies
-from buildcheck.cargo.toml_source import load_toml
+from buildcheck.cargo.toml_source import TomlDocument, load_toml
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class PackageNode:
     is_member: bool
     dependencies: tuple[str, ...]  # package names (for registry packages: all kinds, as Cargo.lock lists them)
     build_dependencies: tuple[str, ...] | None = None  # known for path packages, whose manifest is read
+    has_build_script: bool | None = None  # known for path packages
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,17 @@ class PackageGraph:
         if host and node.build_dependencies is not None:
             return node.build_dependencies
         return node.dependencies
+
+    def target_side(self) -> frozenset[str]:
+        """Packages compiled for the target: the members and what their (normal) dependencies reach."""
+        seen = set(self.members)
+        queue = list(seen)
+        while queue:
+            for dep in self.dependencies(queue.pop()):
+                if dep not in seen:
+                    seen.add(dep)
+                    queue.append(dep)
+        return frozenset(seen)
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -115,9 +127,19 @@ def _manifest_dependencies(doc) -> tuple[list[str], list[str]]:
     return normal, build
 
 
-def _path_packages(workspace: Workspace) -> dict[str, tuple[list[str], list[str]]]:
+def _has_build_script(doc: TomlDocument) -> bool:
+    package = doc.data.get("package")
+    build = package.get("build") if isinstance(package, dict) else None
+    if build is False:
+        return False
+    if isinstance(build, str):
+        return (doc.path.parent / build).is_file()
+    return (doc.path.parent / "build.rs").is_file()
+
+
+def _path_packages(workspace: Workspace) -> dict[str, tuple[list[str], list[str], bool]]:
     """Members and the path packages they reach: name -> (normal deps, build deps) from their manifests."""
-    out: dict[str, tuple[list[str], list[str]]] = {}
+    out: dict[str, tuple[list[str], list[str], bool]] = {}
     queue = list(workspace.members)
     seen = set(queue)
     while queue:
@@ -129,7 +151,7 @@ def _path_packages(workspace: Workspace) -> dict[str, tuple[list[str], list[str]
         package = doc.data.get("package")
         name = package.get("name") if isinstance(package, dict) else None
         if isinstance(name, str):
-            out[name] = _manifest_dependencies(doc)
+            out[name] = (*_manifest_dependencies(doc), _has_build_script(doc))
         for dep in _path_dependencies(doc):
             if dep not in seen:
                 seen.add(dep)
@@ -164,9 +186,9 @@ def build_graph(workspace: Workspace) -> PackageGraph:
             deps = [str(dep).split(" ", 1)[0] for dep in package.get("dependencies", []) or []]
             entries.append((name, package.get("version"), False, deps))
     graph = _fold(entries)
-    for name, (normal, build) in path_packages.items():
+    for name, (normal, build, script) in path_packages.items():
         graph[name] = PackageNode(name, graph[name].version if name in graph else None, name in member_names,
-                                  tuple(dict.fromkeys(normal)), tuple(dict.fromkeys(build)))
+                                  tuple(dict.fromkeys(normal)), tuple(dict.fromkeys(build)), script)
     return PackageGraph(graph)
 
 

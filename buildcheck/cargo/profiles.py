@@ -27,11 +27,11 @@ from buildcheck.model import Origin, Sourced
 IMPLICIT_STRIP_SINCE = Version("1.77")
 # Build scripts and proc-macros stopped getting debuginfo by default in dev builds (cargo 1.65 gave them
 # `-C debuginfo=2`, 1.95 gives nothing; checked). The exact release is taken from the changelog, not run.
-HOST_DEBUG_OFF_SINCE = Version("1.75")
+HOST_DEBUG_OFF_SINCE = Version("1.69")
 
 BUILTIN_PARENT = {"test": "dev", "bench": "release", "doc": "dev"}
 ROOT_PROFILES = ("dev", "release")
-_FIELDS = ("debug", "strip", "split-debuginfo", "inherits")
+_FIELDS = ("debug", "strip", "split-debuginfo", "inherits", "opt-level")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class ProfileLayer:
     strip: Sourced[StripLevel] | None = None
     split_debuginfo: Sourced[str] | None = None
     inherits: Sourced[str] | None = None
+    opt_level: Sourced[str] | None = None  # only compared: a build dependency shares the target unit when equal
     package: Mapping[str, ProfileLayer] = field(default_factory=dict)
     build_override: ProfileLayer | None = None
 
@@ -63,7 +64,8 @@ class ProfileLayer:
             build_override = self.build_override or parent.build_override
         return ProfileLayer(debug=pick(self.debug, parent.debug), strip=pick(self.strip, parent.strip),
                             split_debuginfo=pick(self.split_debuginfo, parent.split_debuginfo),
-                            inherits=pick(self.inherits, parent.inherits), package=package,
+                            inherits=pick(self.inherits, parent.inherits),
+                            opt_level=pick(self.opt_level, parent.opt_level), package=package,
                             build_override=build_override)
 
 
@@ -77,6 +79,8 @@ def _parse_field(name: str, value: Any, origin: Origin, version: Version | None)
         key_hint = origin.env or ""
         raise ConfigError(f"{key_hint + ': ' if key_hint else ''}{exc}", path=origin.path, line=origin.line) \
             from None
+    if name == "opt-level" and isinstance(value, int) and not isinstance(value, bool):
+        return Sourced(str(value), origin)
     if not isinstance(value, str):
         raise ConfigError(_("invalid type for `{name}`: expected a string, found {value!r}").format(
             name=name, value=value), path=origin.path, line=origin.line)
@@ -221,6 +225,8 @@ class UnitProfile:
     debuginfo: Sourced[DebugLevel]
     strip: Sourced[StripLevel] | None  # None = cargo's deferred default
     debuginfo_for_strip: DebugLevel  # the level cargo's implicit-strip test looks at
+    opt_level: str = "3"
+    deferred_debuginfo: Sourced[DebugLevel] | None = None  # set when cargo weakened a host unit's level
 
 
 def _matches(spec: str, package: str, version: str | None) -> bool:
@@ -236,11 +242,16 @@ def unit_profile(profile: ResolvedProfile, package: str, *, version: str | None,
     debug = profile.debug
     strip = profile.layer.strip
     for_strip = debug.value
+    opt_level = profile.layer.opt_level.value if profile.layer.opt_level else ("0" if profile.root == "dev" else "3")
+    deferred: Sourced[DebugLevel] | None = None
+    if host:
+        opt_level = "0"  # cargo's default for build dependencies
     if host and not explicit_target and (cargo_version is None or cargo_version >= HOST_DEBUG_OFF_SINCE):
         # Cargo defers host units' debuginfo and drops it when the unit is not shared with the target build;
         # with --target cargo 1.95 keeps it (cargo 1.95: build scripts get no debuginfo even
         # with `debug = 2`, but get it back with --target; checked). A build-override/package `debug` wins.
         # Not modelled: a dependency shared by build scripts and the binary keeps its debuginfo.
+        deferred = debug
         debug = debug.override_with("none", Origin.default(_("cargo builds build scripts and proc-macros without "
                                                              "debuginfo unless build-override sets it")))
     overrides: list[ProfileLayer] = []
@@ -256,8 +267,11 @@ def unit_profile(profile: ResolvedProfile, package: str, *, version: str | None,
         if layer.debug is not None:
             debug = debug.override_with(layer.debug.value, layer.debug.origin)
             for_strip = layer.debug.value
+            deferred = None
+        if layer.opt_level is not None:
+            opt_level = layer.opt_level.value
         strip = layer.strip  # a layer without `strip` resets it to the deferred default (checked)
-    return UnitProfile(debug, strip, for_strip)
+    return UnitProfile(debug, strip, for_strip, opt_level, deferred)
 
 
 def final_strip(unit: UnitProfile, dependency_levels: Sequence[str], cargo_version: Version | None

@@ -9,7 +9,7 @@ prints; renderers take the ScanResult.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +165,13 @@ def _unit(profile: ResolvedProfile, graph: PackageGraph, version: Version | None
                                 is_member=bool(dep_node and dep_node.is_member), host=host, cargo_version=version,
                                 explicit_target=explicit_target)
         dep_levels.append(dep_unit.debuginfo.value)
+    if unit.deferred_debuginfo is not None and package in graph.target_side():
+        # Cargo builds a crate once when its host and target units would be identical: the host unit then keeps
+        # the deferred level instead of dropping it (cargo 1.95, dev profile; found by the differential suite).
+        target_unit = unit_profile(profile, package, version=pkg_version, is_member=is_member, host=False,
+                                   cargo_version=version, explicit_target=explicit_target)
+        if (target_unit.opt_level, target_unit.debuginfo.value) == (unit.opt_level, unit.deferred_debuginfo.value):
+            unit = replace(unit, debuginfo=unit.deferred_debuginfo, debuginfo_for_strip=target_unit.debuginfo_for_strip)
     strip = final_strip(unit, dep_levels, version)
     flags = () if (host and explicit_target) else rustflags.winner.flags
     return UnitSettings(package, host, unit.debuginfo, strip, flags, effective_debuginfo(unit.debuginfo.value, flags))
@@ -227,13 +234,18 @@ def scan(*, cwd: Path, env: Mapping[str, str], profile: str = "release", target:
         make=make, make_rustflags=make_rustflags, native_flags=native,
         environment=relevant_environment(env), findings=(), members=members,
         packages=tuple(graph.packages), _profile=resolved, _graph=graph)
+    # Build scripts and their dependencies are units too: a value rustc rejects there fails the build.
+    for name, node in graph.packages.items():
+        if node.has_build_script:
+            result.unit(name, host=True)
+            for dep in graph.dependencies(name, host=True):
+                result.unit(dep, host=True)
     findings = build_findings(result, workspace=workspace, loaded=loaded, profile=resolved, env=env,
                               cargo_home=cargo_home(cwd, env)[0])
     return _with_findings(result, findings)
 
 
 def _with_findings(result: ScanResult, findings: Sequence[Finding]) -> ScanResult:
-    from dataclasses import replace
     return replace(result, findings=tuple(findings))
 
 
