@@ -196,7 +196,7 @@ class AbbrevTables:
 
 
 def _read_form(buf, pos: int, end: int, form: int, want: bool, offset_size: int, address_size: int,
-               version: int, implicit: int):
+               version: int, implicit: int, endian: str):
     """Decode (want=True) or skip one attribute value; returns (value, new position).
 
     String values come back as ("strp"|"line_strp"|"strx", number) or a str, resolved later
@@ -215,12 +215,12 @@ def _read_form(buf, pos: int, end: int, form: int, want: bool, offset_size: int,
         if not want:
             return None, pos + size
         if form in _STRX_FORMS:
-            return ("strx", int.from_bytes(buf[pos:pos + size], _ORDER[0])), pos + size
-        return (int.from_bytes(buf[pos:pos + size], _ORDER[0]) if size <= 8 else None), pos + size
+            return ("strx", int.from_bytes(buf[pos:pos + size], endian)), pos + size
+        return (int.from_bytes(buf[pos:pos + size], endian) if size <= 8 else None), pos + size
     if form in _OFFSET_SIZED:
         if pos + offset_size > end:
             raise DwarfError(_("attribute runs past its unit"))
-        value = int.from_bytes(buf[pos:pos + offset_size], _ORDER[0]) if want else None
+        value = int.from_bytes(buf[pos:pos + offset_size], endian) if want else None
         if form == FORM_strp:
             value = ("strp", value)
         elif form == FORM_line_strp:
@@ -247,7 +247,7 @@ def _read_form(buf, pos: int, end: int, form: int, want: bool, offset_size: int,
         prefix = _BLOCK_FORMS[form]
         if pos + prefix > end:
             raise DwarfError(_("block runs past its unit"))
-        size = int.from_bytes(buf[pos:pos + prefix], _ORDER[0])
+        size = int.from_bytes(buf[pos:pos + prefix], endian)
         pos += prefix
     elif form in _ULEB_BLOCK_FORMS:
         size, pos = uleb(buf, pos, end)
@@ -258,12 +258,8 @@ def _read_form(buf, pos: int, end: int, form: int, want: bool, offset_size: int,
     return None, pos + size
 
 
-# The byte order of the file being read; set per walk (module-level to keep _read_form's
-# signature short on the hot path).
-_ORDER = ["little"]
-
-
-def _resolve_string(value, strings: StringSections, str_offsets_base: int, offset_size: int) -> str | None:
+def _resolve_string(value, strings: StringSections, str_offsets_base: int, offset_size: int,
+                    endian: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if not isinstance(value, tuple):
@@ -278,7 +274,7 @@ def _resolve_string(value, strings: StringSections, str_offsets_base: int, offse
     if at + offset_size > len(strings.str_offsets):
         raise DwarfError(_("string index past .debug_str_offsets"))
     so = strings.str_offsets
-    return _cstring(strings.str, int.from_bytes(so.buf[so.start + at:so.start + at + offset_size], _ORDER[0]))
+    return _cstring(strings.str, int.from_bytes(so.buf[so.start + at:so.start + at + offset_size], endian))
 
 
 def walk_units(info: Span, abbrev: Span, strings: StringSections, *, byte_order: str,
@@ -293,7 +289,6 @@ def walk_units(info: Span, abbrev: Span, strings: StringSections, *, byte_order:
     appended to `problems` (first few only). `relocations` (section offset -> (value,
     replaces)) are applied to offsets read from a relocatable object.
     """
-    _ORDER[0] = "little" if byte_order == "<" else "big"
     bo = byte_order
     buf, base, total = info.buf, info.start, len(info)
     abbrevs = AbbrevTables(abbrev)
@@ -338,6 +333,7 @@ def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int,
                 relocations: dict[int, tuple[int, bool]] | None = None, base: int = 0) -> UnitTop:
     version = 0
     unit_type = DW_UT_compile
+    endian = "little" if bo == "<" else "big"
     try:
         if p + 2 > end:
             raise DwarfError(_("unit header truncated"))
@@ -375,7 +371,7 @@ def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int,
         for attr, form, implicit in specs:
             want = attr in _WANTED
             at = p
-            value, p = _read_form(buf, p, end, form, want, offset_size, address_size, version, implicit)
+            value, p = _read_form(buf, p, end, form, want, offset_size, address_size, version, implicit, endian)
             if want:
                 if relocations is not None and (at - base) in relocations:
                     if isinstance(value, tuple):
@@ -393,7 +389,7 @@ def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int,
                           (DW_AT_dwo_name, "dwo_name"), (DW_AT_GNU_dwo_name, "dwo_name")):
             if attr in values:
                 try:
-                    fields[key] = _resolve_string(values[attr], strings, base, offset_size)
+                    fields[key] = _resolve_string(values[attr], strings, base, offset_size, endian)
                 except DwarfError as exc:
                     _note(problems, _("unit at 0x{offset:x}: {problem}").format(offset=offset, problem=exc))
         language = values.get(DW_AT_language)
