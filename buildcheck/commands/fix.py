@@ -1,0 +1,65 @@
+"""`buildcheck fix [DIR] [--write]`: the config-file edits that take debug info out, as a diff or written.
+
+Only files the scan read settings from are edited (the config layers and the workspace
+root Cargo.toml); environment variables are never touched, only named on stderr with a
+pointer to `buildcheck flags`.
+
+Exit codes (docs/fix.md): 0 nothing to edit, or the edits were written; 1 a diff was
+shown and not written (so CI can run `buildcheck fix` as a check); 2 usage error,
+unreadable or invalid config, or a file that changed since it was read.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from buildcheck.context import RunContext
+from buildcheck.errors import UsageError
+from buildcheck.i18n import _
+
+
+def _display_path(path: str, cwd: Path) -> str:
+    """Relative to the directory scanned when the file is under it, else absolute (~/.cargo, a parent)."""
+    relative = os.path.relpath(path, cwd)
+    return path if relative.startswith("..") else relative
+
+
+@click.command(name="fix", help="Show (or --write) the config-file edits that remove debug info.")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@click.option("--write", "write", is_flag=True,
+              help="Apply the edits (atomically, keeping a .bak backup of each file) instead of showing them.")
+@click.option("--profile", default="release", show_default=True, help="The cargo profile that will be built.")
+@click.option("--cargo", default=None, metavar="PATH", help="The cargo whose version decides version-dependent rules.")
+@click.pass_obj
+def command(ctx: RunContext, directory: str | None, write: bool, profile: str, cargo: str | None) -> int:
+    from buildcheck.cargo.scan import scan
+    from buildcheck.recommend.config_edit import edit_config_file, write_edited
+    from buildcheck.recommend.from_scan import config_causes, edits_by_file, env_causes, needs_strip
+    from buildcheck.report import fix_text
+
+    cwd = Path(ctx.cwd) / directory if directory else Path(ctx.cwd)
+    if not cwd.is_dir():
+        raise UsageError(_("{path} is not a directory").format(path=cwd))
+    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo)
+    causes = config_causes(result)
+    # Every edit is computed (and checked) before anything is written, so a bad file stops the run
+    # before a single file has changed.
+    edited = [edit_config_file(path, edits, display_path=_display_path(path, result.cwd))
+              for path, edits in edits_by_file(causes).items()]
+    changed = [e for e in edited if e.changed]
+
+    written: list[tuple[str, str]] = []
+    if write:
+        for edit in changed:
+            backup = write_edited(edit)
+            written.append((edit.path, str(backup)))
+    fix_text.render(sys.stdout, causes=causes, edited=changed, written=written if write else None,
+                    env_causes=env_causes(result), needs_strip=needs_strip(result), profile=result.profile)
+    return 1 if changed and not write else 0
+
+
+command.help = _(command.help or "")

@@ -1,0 +1,72 @@
+"""`buildcheck flags [DIR]`: the environment to build with, as lines a shell (or $GITHUB_ENV, or make) reads.
+
+stdout carries only what the target evaluates: `eval "$(buildcheck flags)"` and
+`buildcheck flags --shell github-env >> "$GITHUB_ENV"` must work as they are. What
+was removed and why goes along as `#` comments where the target has comments (sh,
+fish, make); the CPU summary, the SIGILL warning and every note go to stderr.
+/proc/cpuinfo is read here, at the edge, and handed to the library as text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from buildcheck.context import RunContext
+from buildcheck.errors import InputError, UsageError
+from buildcheck.i18n import _
+from buildcheck.recommend.shells import SHELLS
+
+DEFAULT_CPUINFO = "/proc/cpuinfo"
+
+
+@click.command(name="flags", help="Print the environment to build with: RUSTFLAGS without debug flags.")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@click.option("--shell", "shell", type=click.Choice(SHELLS), default="sh", show_default=True,
+              help="Who reads the output: sh (eval), fish (source), github-env ($GITHUB_ENV) or make (include).")
+@click.option("--profile", default="release", show_default=True, help="The cargo profile that will be built.")
+@click.option("--portable", is_flag=True,
+              help="Instead of -C target-cpu=native: x86-64-v3 plus this host's sealing features, named explicitly.")
+@click.option("--cpuinfo", "cpuinfo_path", default=None, metavar="PATH",
+              help="The CPU description to read (default: /proc/cpuinfo).")
+@click.option("--cargo", default=None, metavar="PATH", help="The cargo whose version decides version-dependent rules.")
+@click.pass_obj
+def command(ctx: RunContext, directory: str | None, shell: str, profile: str, portable: bool,
+            cpuinfo_path: str | None, cargo: str | None) -> int:
+    from buildcheck.cargo.scan import scan
+    from buildcheck.recommend.cpu_features import cpuinfo_flags, read_cpuinfo, rustc_features, summarize_native
+    from buildcheck.recommend.flags_plan import render_flags
+    from buildcheck.recommend.from_scan import flags_plan
+    from buildcheck.report import flags_text
+
+    cwd = Path(ctx.cwd) / directory if directory else Path(ctx.cwd)
+    if not cwd.is_dir():
+        raise UsageError(_("{path} is not a directory").format(path=cwd))
+    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo)
+
+    summary = None
+    if result.target.startswith("x86_64"):
+        try:
+            text = read_cpuinfo(cpuinfo_path or DEFAULT_CPUINFO)
+        except InputError:
+            if cpuinfo_path is not None or portable:
+                raise  # asked for explicitly: the user must know it failed
+            text = None  # no /proc here: the summary is simply left out
+        if text is not None:
+            summary = summarize_native(rustc_features(cpuinfo_flags(text)))
+    elif portable:
+        raise UsageError(_("--portable knows x86_64 only; the target is {target}").format(target=result.target))
+
+    portable_flags: tuple[str, ...] = ()
+    if portable:
+        assert summary is not None
+        # A host with neither x86-64-v3 nor a sealing feature: the x86-64 baseline is what is portable.
+        portable_flags = summary.portable_flags or ("-C", "target-cpu=x86-64")
+    plan = flags_plan(result, portable_flags=portable_flags)
+    rendered = render_flags(plan, shell)  # type: ignore[arg-type]
+    flags_text.render(rendered, summary=summary, plan=plan, portable=portable)
+    return 0
+
+
+command.help = _(command.help or "")
