@@ -11,7 +11,7 @@ import mmap
 import os
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from buildcheck.elf import compressed, dwarf, notes, origins, reader, relocations, strip_estimate
@@ -104,7 +104,6 @@ class BinaryReport:
     dwo_files: tuple[DwoFile, ...] = ()
     dwp_file: DwoFile | None = None
     origins_computed: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -138,7 +137,6 @@ def inspect_binary(path: str | os.PathLike[str], *,
     """Read one ELF file; InputError if it is not a readable ELF, warnings for damaged DWARF inside one."""
     name = os.fspath(path)
     data, file_size = reader.open_map(name)
-    assert data is not None
     with contextlib.ExitStack() as stack:
         stack.callback(data.close)
         return _inspect(name, data, file_size, stack, progress)

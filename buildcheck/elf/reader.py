@@ -147,8 +147,8 @@ class RawSection:
         return self.type != SHT_NOBITS and self.type != 0
 
 
-def open_map(path: str) -> tuple[mmap.mmap | None, int]:
-    """Map the file read-only; (None, 0) for an empty file. InputError for anything not a readable file."""
+def open_map(path: str) -> tuple[mmap.mmap, int]:
+    """Map the file read-only, with its size; InputError for anything that is not a readable, non-empty file."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
