@@ -1,0 +1,68 @@
+"""`buildcheck check [DIR] [--binary PATH]...`: the CI gate. Exit 0 pass, 1 fail, 2 usage error or unreadable input."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from buildcheck.context import RunContext
+from buildcheck.errors import UsageError
+from buildcheck.i18n import _
+from buildcheck.recommend.verdict import FAIL_ON_CHOICES
+from buildcheck.sizes import ByteSize
+
+
+@click.command(name="check", help="CI gate: fail on settings or binaries that carry debug info.")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@click.option("--binary", "binaries", multiple=True, metavar="PATH",
+              help="A built binary to check as well (repeatable).")
+@click.option("--max-size", type=ByteSize(), default=None, metavar="SIZE",
+              help="Fail when a --binary is larger: bytes, 50MiB (1024s), 200MB (1000s).")
+@click.option("--profile", default="release", show_default=True, help="The cargo profile to check.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="error", show_default=True,
+              help="The lowest severity that fails the check.")
+@click.option("--cargo", default=None, metavar="PATH", help="The cargo whose version decides version-dependent rules.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              show_default=True, help="text, json (docs/check.md), sarif (code scanning), github (annotations).")
+@click.pass_obj
+def command(ctx: RunContext, directory: str | None, binaries: tuple[str, ...], max_size: int | None, profile: str,
+            fail_on: str, cargo: str | None, output_format: str) -> int:
+    from buildcheck.cargo.scan import scan
+    from buildcheck.elf.inspect import inspect_binary
+    from buildcheck.gate import repository_root, run_gate
+
+    cwd = Path(ctx.cwd) / directory if directory else Path(ctx.cwd)
+    if not cwd.is_dir():
+        raise UsageError(_("{path} is not a directory").format(path=cwd))
+    if max_size is not None and not binaries:
+        raise UsageError(_("--max-size needs at least one --binary to measure"))
+    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo)
+    # Read every binary before printing anything: a bad path gives one clean error line (exit 2).
+    reports = [inspect_binary(str(Path(ctx.cwd) / path)) for path in binaries]
+    report = run_gate(result, reports, max_size=max_size, fail_on=fail_on)  # type: ignore[arg-type]
+
+    if output_format == "json":
+        from buildcheck.report import findings_json
+
+        findings_json.render(sys.stdout, report.findings, report.verdict, sections=report.sections())
+    elif output_format in ("sarif", "github"):
+        root = str(repository_root(cwd, result.workspace_root, ctx.env))
+        if output_format == "sarif":
+            from buildcheck.report import sarif
+
+            sarif.render(sys.stdout, report.ci_findings(), root=root, manifest_path=report.manifest_path)
+        else:
+            from buildcheck.report import github
+
+            github.render(sys.stdout, report.ci_findings(), root=root, manifest_path=report.manifest_path)
+    else:
+        from buildcheck.report import check_text
+        from buildcheck.report.console import make_console
+
+        check_text.render(make_console(ctx), report)
+    return report.verdict.exit_code
+
+
+command.help = _(command.help or "")
