@@ -48,6 +48,8 @@ REGISTRY = "/home/op/.cargo/registry/src/index.crates.io-6f17d22bba15001f"
      ("zstd-sys", "c", "zstd-sys")),
     ("/home/op/.cargo/git/checkouts/bellperson-4c5d6e7f8a9b0c1d/abc1234/src/gpu/kernel.cudafe1.cpp", "/tmp",
      "GNU C++17 11.4.0 -g", 0x21, ("bellperson", "cuda", "bellperson")),
+    ("/tmp/tmpxft_00002b4f_00000000-6_multiexp.cudafe1.cpp", f"{REGISTRY}/bellperson-0.26.0", "GNU C++17 11.4.0 -g",
+     0x21, ("bellperson", "cuda", "bellperson")),
     # C/asm that no crate built: grouped by directory
     ("../sysdeps/x86_64/start.S", "/build/glibc-2.36/csu", "GNU AS 2.40", 0x8001,
      ("/build/glibc-2.36/csu", "asm", None)),

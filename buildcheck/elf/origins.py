@@ -127,7 +127,9 @@ def attribute(*, name: str | None, comp_dir: str | None, producer: str | None, l
         return Attribution(name="type units", kind=kind, crate=None, language=lang)
     if _is_std_path(directory) or _is_std_path(full):
         return Attribution(name="std", kind=kind, crate="std", language=lang)
-    crate = crate_from_path(full)
+    # the source path first; then the compile directory, which for a build script is its
+    # package's directory (nvcc's host code, for one, is a temporary *.cudafe1.cpp)
+    crate = crate_from_path(full) or (crate_from_path(directory + "/") if directory else None)
     if crate:
         return Attribution(name=crate, kind=kind, crate=crate, language=lang)
     # Not built by a crate we can name: group by the directory it was compiled in.
