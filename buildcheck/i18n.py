@@ -48,3 +48,40 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+def language_from_argv(argv: list[str]) -> str | None:
+    """The value of `--lang X` / `--lang=X` in a command line, read before click parses it.
+
+    The group's own help (`buildcheck --lang zh --help`) is rendered before the group's callback
+    runs, so the CLI has to know the language first. Stops at `--`, as click does.
+    """
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
+# click's modules bind `_ = gettext.gettext` (the process-wide "messages" domain, language from the
+# environment). Pointing those names at our catalog makes "Usage:", "Error: No such option" and the
+# other texts click prints follow --lang too; the msgids we translate are listed in click_messages.py.
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils",
+                  "shell_completion")
+
+
+def route_click_messages() -> None:
+    import importlib
+
+    for name in _CLICK_MODULES:
+        try:
+            module = importlib.import_module(f"click.{name}")
+        except ImportError:  # a click without that module: nothing there to translate
+            continue
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
