@@ -253,9 +253,10 @@ def flags_plan(result: ScanResult, *, portable_flags: Sequence[str] = ()) -> Fla
         env_names = [item.origin.env for item in winner.items if item.origin.kind == "env"]
         rustflags_var = env_names[0] if env_names else None
     debug_env = tuple((c.name, c.value) for c in env_causes(result) if c.name != rustflags_var)
-    # Config-file rustflags are carried into RUSTFLAGS (cleaned), which hides the files' rustflags:
-    # only the other file causes still need the file changed.
-    file_causes = tuple(c.origin for c in config_causes(result) if c.rule != "BC001" and c.rule != "BC004")
+    # The rustflags set here hide every config file's rustflags, so a hidden rustflags cause stays hidden;
+    # build-override never reaches the binary. The rest still need their file changed.
+    file_causes = tuple(c.origin for c in config_causes(result)
+                        if c.rule != "BC004" and (c.rule != "BC001" or c.effective))
     return FlagsPlan(rustflags_var=rustflags_var, current_flags=winner.flags, debug_env_vars=debug_env,
                      needs_strip=needs_strip(result), config_causes=file_causes,
                      portable_flags=tuple(portable_flags), profile=result.profile)
