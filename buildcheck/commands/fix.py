@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from buildcheck.context import RunContext
-from buildcheck.errors import UsageError
+from buildcheck.errors import InputError, UsageError
 from buildcheck.i18n import _
 
 
@@ -26,6 +26,15 @@ def _display_path(path: str, cwd: Path) -> str:
     """Relative to the directory scanned when the file is under it, else absolute (~/.cargo, a parent)."""
     relative = os.path.relpath(path, cwd)
     return path if relative.startswith("..") else relative
+
+
+def _check_writable(paths: list[str]) -> None:
+    """Refuse before the first write rather than leave some files edited and others not."""
+    for path in paths:
+        target = os.path.realpath(path)
+        if not (os.access(target, os.W_OK) and os.access(os.path.dirname(target), os.W_OK | os.X_OK)):
+            raise InputError(_("cannot write {path} (or the backup next to it): permission denied; "
+                               "nothing was written").format(path=path))
 
 
 @click.command(name="fix", help="Show (or --write) the config-file edits that remove debug info.")
@@ -54,6 +63,7 @@ def command(ctx: RunContext, directory: str | None, write: bool, profile: str, c
 
     written: list[tuple[str, str]] = []
     if write:
+        _check_writable([e.path for e in changed])
         for edit in changed:
             backup = write_edited(edit)
             written.append((edit.path, str(backup)))
