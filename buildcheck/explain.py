@@ -171,6 +171,12 @@ def _rustflags_cause(scan: ScanResult, seen: _Seen | None) -> Cause | None:
                  debug_info_bytes=sum(size for _n, size in crates))
 
 
+def _is_package_override(origin: Origin) -> bool:
+    """`[profile.<name>.package.<spec>]`, from the key path a file origin was read from."""
+    key = origin.key
+    return key is not None and len(key) >= 3 and key[0] == "profile" and key[2] == "package"
+
+
 def _profile_causes(scan: ScanResult, seen: _Seen | None) -> list[Cause]:
     """The profile's `debug` for the members, then each package override, grouped by where it is set."""
     groups: dict[Origin, list[str]] = {}
@@ -184,7 +190,7 @@ def _profile_causes(scan: ScanResult, seen: _Seen | None) -> list[Cause]:
             levels[unit.debuginfo.origin] = unit.debuginfo.value
     causes = []
     for origin, packages in groups.items():
-        is_profile = origin in member_origins
+        is_profile = not _is_package_override(origin) and origin in member_origins
         crates = seen.crates_of(set(packages)) if seen is not None else []
         evidence = [_("`debug` = {level} for {count} package(s): {names}").format(
             level=levels[origin], count=len(packages), names=_names(packages))]
@@ -197,7 +203,7 @@ def _profile_causes(scan: ScanResult, seen: _Seen | None) -> list[Cause]:
                 profile=scan.profile, where=_where(origin))
         causes.append(Cause(kind="profile" if is_profile else "package-override",
                             rule="BC002" if is_profile else "BC003", origin=origin, summary=summary,
-                            fix=_finding_fix(scan, "BC002" if is_profile else "BC003", origin),
+                            fix=_finding_fix(scan, "BC002", origin) or _finding_fix(scan, "BC003", origin),
                             evidence=tuple(evidence), seen_in_binary=None if seen is None else bool(crates),
                             debug_info_bytes=sum(size for _n, size in crates)))
     return causes
@@ -311,6 +317,12 @@ def _contradictions(scan: ScanResult, causes: list[Cause], ev: BinaryEvidence) -
             "without debug info: it was built with other flags (e.g. -g in RUSTFLAGS of another shell) or "
             "other config files").format(path=ev.path, count=len(ev.crates),
                                          names=_names([name for name, _s in ev.crates])), evidence=tuple(built_by)))
+    elif ev.crates and scan.workspace_root is not None and scan.packages and \
+            not ev.crate_names() & {_crate(p) for p in scan.packages}:
+        out.append(Contradiction(message=_(
+            "none of the crates with debug info in {path} ({names}) is a package of {project}: it was built from "
+            "another project").format(path=ev.path, names=_names([name for name, _s in ev.crates]),
+                                      project=scan.workspace_root), evidence=tuple(built_by)))
     elif crate_causes and not ev.crates and scan.debug_sections_expected and ev.has_dwarf:
         out.append(Contradiction(message=_(
             "the current settings give crates debug info ({causes}), but {path} has none of its crates' debug "
@@ -326,20 +338,22 @@ def _contradictions(scan: ScanResult, causes: list[Cause], ev: BinaryEvidence) -
     return out
 
 
-def _unexplained(ev: BinaryEvidence) -> list[Cause]:
-    """Without a workspace there are no settings to match: say what the binary shows and what can cause it."""
+def _unexplained(ev: BinaryEvidence, causes: list[Cause]) -> list[Cause]:
+    """Without a workspace only the environment can be matched: say what else the binary shows and what can
+    cause it, for each part no environment cause was seen to explain."""
+    seen = {c.kind for c in causes if c.seen_in_binary}
     out = []
-    if ev.crates:
+    if ev.crates and not seen & {"rustflags", "profile", "package-override"}:
         out.append(Cause(kind="unexplained", rule="BC100", origin=None, fix=None, seen_in_binary=True,
                          summary=_("crates compiled with debug info: `-g` or `-C debuginfo` in rustflags, or a "
                                    "profile `debug` where the binary was built"),
                          evidence=(_crate_evidence(list(ev.crates)),), debug_info_bytes=ev.crate_bytes))
-    if ev.native:
+    if ev.native and not seen & {"c-flags", "cc-debug-from-profile"}:
         out.append(Cause(kind="unexplained", rule="BC100", origin=None, fix=None, seen_in_binary=True,
                          summary=_("C/C++ compiled with debug info: -g in CFLAGS/CXXFLAGS, or DEBUG=true from a "
                                    "profile `debug` for the build scripts"),
                          evidence=(_native_evidence(list(ev.native)),), debug_info_bytes=ev.native_bytes))
-    if ev.std_only:
+    if ev.std_only and not seen & {"strip-disabled", "toolchain-no-strip"}:
         out.append(Cause(kind="unexplained", rule="BC102", origin=None, fix=None, seen_in_binary=True,
                          summary=_("only the standard library's debug info: a cargo older than 1.77, which never "
                                    "strips, or `strip = \"none\"`"),
@@ -424,8 +438,8 @@ def explain(scan: ScanResult, binary: BinaryReport | None) -> Explanation:
         causes.append(strip)
     contradictions: list[Contradiction] = []
     if evidence is not None:
-        if scan.workspace_root is None and not any(c.seen_in_binary for c in causes):
-            causes.extend(_unexplained(evidence))  # nothing to hold the binary against
+        if scan.workspace_root is None:
+            causes.extend(_unexplained(evidence, causes))  # no project settings to hold the binary against
         else:
             contradictions = _contradictions(scan, causes, evidence)
     ranked = _rank(causes)
