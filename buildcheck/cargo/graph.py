@@ -40,9 +40,9 @@ class PackageGraph:
             return node.build_dependencies
         return node.dependencies
 
-    def target_side(self) -> frozenset[str]:
-        """Packages compiled for the target: the members and what their (normal) dependencies reach."""
-        seen = set(self.members)
+    def target_side(self, built: Iterable[str]) -> frozenset[str]:
+        """Packages compiled for the target: the `built` ones and what their (normal) dependencies reach."""
+        seen = set(built)
         queue = list(seen)
         while queue:
             for dep in self.dependencies(queue.pop()):

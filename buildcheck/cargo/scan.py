@@ -15,7 +15,8 @@ from typing import Any
 
 from packaging.version import Version
 
-from buildcheck.cargo.discover import Workspace, cargo_home, find_workspace
+from buildcheck.cargo.discover import Workspace, cargo_home, find_workspace, nearest_manifest
+from buildcheck.cargo.toml_source import load_toml
 from buildcheck.cargo.env_config import ConfigReader
 from buildcheck.cargo.graph import PackageGraph, build_graph, empty_graph
 from buildcheck.cargo.layers import ConfigLayer, LoadedConfig, load_config
@@ -82,6 +83,7 @@ class ScanResult:
     findings: tuple[Finding, ...]
     members: tuple[str, ...]
     packages: tuple[str, ...]
+    built: tuple[str, ...]  # what a plain `cargo build` here builds: the cwd's package, else every member
     _profile: ResolvedProfile = field(repr=False)
     _graph: PackageGraph = field(repr=False)
     _units: dict[tuple[str, bool], UnitSettings] = field(default_factory=dict, repr=False, compare=False)
@@ -95,7 +97,7 @@ class ScanResult:
         key = (package, host)
         if key not in self._units:  # a cache of pure results: the JSON, text and findings all ask
             self._units[key] = _unit(self._profile, self._graph, self.cargo_version, self.rustflags,
-                                     self.explicit_target, package, host)
+                                     self.explicit_target, package, host, self.built)
         return self._units[key]
 
     def member_units(self) -> tuple[UnitSettings, ...]:
@@ -152,7 +154,7 @@ class ScanResult:
 
 
 def _unit(profile: ResolvedProfile, graph: PackageGraph, version: Version | None, rustflags: RustflagsResolution,
-          explicit_target: bool, package: str, host: bool) -> UnitSettings:
+          explicit_target: bool, package: str, host: bool, built: tuple[str, ...] = ()) -> UnitSettings:
     node = graph.packages.get(package)
     is_member = node.is_member if node else (package == NO_WORKSPACE_MEMBER or not graph.packages)
     pkg_version = node.version if node else None
@@ -165,7 +167,7 @@ def _unit(profile: ResolvedProfile, graph: PackageGraph, version: Version | None
                                 is_member=bool(dep_node and dep_node.is_member), host=host, cargo_version=version,
                                 explicit_target=explicit_target)
         dep_levels.append(dep_unit.debuginfo.value)
-    if unit.deferred_debuginfo is not None and package in graph.target_side():
+    if unit.deferred_debuginfo is not None and package not in built and package in graph.target_side(built):
         # Cargo builds a crate once when its host and target units would be identical: the host unit then keeps
         # the deferred level instead of dropping it (cargo 1.95, dev profile; found by the differential suite).
         target_unit = unit_profile(profile, package, version=pkg_version, is_member=is_member, host=False,
@@ -175,6 +177,18 @@ def _unit(profile: ResolvedProfile, graph: PackageGraph, version: Version | None
     strip = final_strip(unit, dep_levels, version)
     flags = () if (host and explicit_target) else rustflags.winner.flags
     return UnitSettings(package, host, unit.debuginfo, strip, flags, effective_debuginfo(unit.debuginfo.value, flags))
+
+
+def _built_packages(cwd: Path, workspace: Workspace | None, members: tuple[str, ...]) -> tuple[str, ...]:
+    """The packages `cargo build` selects from `cwd`: the nearest manifest's package; a virtual root: all members."""
+    if workspace is None:
+        return ()
+    manifest = nearest_manifest(cwd)
+    doc = workspace.root_manifest if manifest is None or manifest == workspace.root_manifest.path else \
+        load_toml(manifest)
+    package = doc.data.get("package")
+    name = package.get("name") if isinstance(package, dict) else None
+    return (name,) if isinstance(name, str) else members
 
 
 def _target_triple(target: str | None, reader: ConfigReader, host_triple: str) -> tuple[str, bool]:
@@ -233,7 +247,8 @@ def scan(*, cwd: Path, env: Mapping[str, str], profile: str = "release", target:
         explicit_target=explicit_target, toolchain=toolchain, layers=loaded.layers, rustflags=rustflags,
         make=make, make_rustflags=make_rustflags, native_flags=native,
         environment=relevant_environment(env), findings=(), members=members,
-        packages=tuple(graph.packages), _profile=resolved, _graph=graph)
+        packages=tuple(graph.packages), built=_built_packages(cwd, workspace, members), _profile=resolved,
+        _graph=graph)
     # Build scripts and their dependencies are units too: a value rustc rejects there fails the build.
     for name, node in graph.packages.items():
         if node.has_build_script:
