@@ -10,6 +10,7 @@ BUILDCHECK_TRACEBACK=1 asks for it.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 
@@ -84,6 +85,11 @@ def _write_group_texts(group: click.Group) -> None:
             param.help = _("Language of messages (default: from LC_ALL / LC_MESSAGES / LANG).")
         elif param.name == "version":
             param.help = _("Show the version and exit.")
+    # click >= 8.1.8 builds the help option once and keeps it; a second run in the same process
+    # (tests) in another language must not reuse the first one's text.
+    cached_help = getattr(group, "_help_option", None)
+    if cached_help is not None:
+        cached_help.help = _("Show this message and exit.")
 
 
 _write_group_texts(cli)
