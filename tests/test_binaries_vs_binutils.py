@@ -26,6 +26,7 @@ pytestmark = [
     pytest.mark.skipif(not (ref.READELF and ref.OBJCOPY), reason="binutils (readelf, objcopy) not installed"),
 ]
 
+
 def _has_compression_zstd() -> bool:
     try:
         return importlib.util.find_spec("compression.zstd") is not None
