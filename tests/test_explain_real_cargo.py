@@ -62,14 +62,26 @@ def _build(project, name: str, cargo: Path, rustflags: str | None) -> Path:
     return target / "release" / "app"
 
 
+_RECIPES = {"1.65 -g": ("165g", DEBIAN_CARGO, "-g"), "1.65": ("165", DEBIAN_CARGO, None),
+            "new": ("new", RUSTUP_CARGO, None), "new -g": ("newg", RUSTUP_CARGO, "-g")}
+
+
+class _Binaries:
+    """Each binary is built on first use, so a test skips only when its own cargo is missing."""
+
+    def __init__(self, project):
+        self.project = project
+        self.built: dict[str, Path] = {}
+
+    def __getitem__(self, name: str) -> Path:
+        if name not in self.built:
+            self.built[name] = _build(self.project, *_RECIPES[name])
+        return self.built[name]
+
+
 @pytest.fixture(scope="module")
 def binaries(project):
-    return {
-        "1.65 -g": _build(project, "165g", DEBIAN_CARGO, "-g"),
-        "1.65": _build(project, "165", DEBIAN_CARGO, None),
-        "new": _build(project, "new", RUSTUP_CARGO, None),
-        "new -g": _build(project, "newg", RUSTUP_CARGO, "-g"),
-    }
+    return _Binaries(project)
 
 
 def _settings(project, cargo: Path, **env: str):
