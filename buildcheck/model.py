@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+from buildcheck.i18n import _
+
 T = TypeVar("T")
 
 OriginKind = Literal["file", "env", "cli", "default", "command"]
@@ -65,12 +67,12 @@ class Origin:
         if self.kind == "file":
             return f"{self.path}:{self.line}" if self.line else str(self.path)
         if self.kind == "env":
-            return f"environment variable {self.env}"
+            return _("environment variable {name}").format(name=self.env)
         if self.kind == "cli":
             return f"--config {self.detail}"
         if self.kind == "command":
             return f"`{self.detail}`"
-        return f"default ({self.detail})" if self.detail else "default"
+        return _("default ({detail})").format(detail=self.detail) if self.detail else _("default")
 
     def to_json(self) -> dict[str, Any]:
         """The JSON `location` contract: {path, line} for files, {env} for variables."""
