@@ -284,11 +284,14 @@ def _strip_cause(scan: ScanResult, seen: _Seen | None) -> Cause | None:
                      evidence=(_("whatever debug info is compiled in stays in the binary"), *std_line),
                      seen_in_binary=seen_flag, debug_info_bytes=std)
     if version is not None and version < IMPLICIT_STRIP_SINCE:
+        built_by = [_("the binary's Rust units were built by rustc {versions}").format(
+            versions=", ".join(seen.evidence.rustc_versions))] if seen is not None and seen.evidence.rustc_versions \
+            else []
         return Cause(kind="toolchain-no-strip", rule="BC005", origin=scan.toolchain.origin,
                      fix=_finding_fix(scan, "BC005") or strip_fix(scan.profile),
                      summary=_("cargo {version} (from {where}), which never strips").format(
                          version=version, where=_where(scan.toolchain.origin)),
-                     evidence=(_("cargo strips release binaries by itself only from 1.77"), *std_line),
+                     evidence=(_("cargo strips release binaries by itself only from 1.77"), *std_line, *built_by),
                      seen_in_binary=seen_flag, debug_info_bytes=std)
     return None
 
