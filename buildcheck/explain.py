@@ -380,7 +380,7 @@ def _headline(scan: ScanResult, ev: BinaryEvidence | None, causes: list[Cause],
     crate_cause = next((c for c in active if c.kind in ("rustflags", "profile", "package-override")), None)
     strip_cause = next((c for c in active if c.kind in ("toolchain-no-strip", "strip-disabled")), None)
     fix = next((c.fix for c in active if c.fix), None)
-    fix_text = _(" Use {fix}.").format(fix=fix) if fix else ""
+    fix_text = _(" Fix: {fix}").format(fix=fix) if fix else ""
     if ev is None:
         if not active:
             return _("The settings of {project} put no debug info into the binary (debuginfo {level}, strip "
