@@ -419,7 +419,8 @@ def _headline(scan: ScanResult, ev: BinaryEvidence | None, causes: list[Cause],
         match = _(", left there by {cause}").format(cause=strip_cause.summary)
         strip_cause = None
     elif contradictions:
-        match = _(", which the current settings do not explain")
+        match = _(", which the current settings do not explain (see the contradictions)")
+        strip_cause = None
     else:
         match = ""
     toolchain = _(" on {cause}").format(cause=strip_cause.summary) if strip_cause is not None else ""
