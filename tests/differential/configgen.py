@@ -41,7 +41,7 @@ CFG_EXPRESSIONS = ['cfg(unix)', 'cfg(target_os = "linux")', 'cfg(windows)', 'cfg
                    'cfg(target_feature = "sse2")', 'cfg(target_feature = "avx2")', 'cfg(target_feature = "crt-static")',
                    'cfg(target_has_atomic = "64")', 'cfg(panic = "unwind")', 'cfg(target_vendor = "unknown")',
                    'cfg(target_family = "unix")', 'cfg(feature = "std")']
-CUSTOM_PROFILES = {"dist": "release", "fastdbg": "dev"}
+CUSTOM_PROFILES = {"dist": "release", "fastdbg": "dev", "dist-lto": "dist"}   # dist-lto: a chain of two
 
 
 class _Toml:
@@ -99,7 +99,7 @@ class _Generator:
         return ["--cfg", f"bc_{source}", *self.rng.choice(choices)]
 
     def rustflags_value(self, source: str) -> str:
-        flags = self.flags(source)
+        flags = [] if self.chance(0.04) else self.flags(source)   # an empty list still counts as "set"
         style = self.rustflags_style if self.chance(0.9) else self.rng.choice(["array", "string"])
         if style == "array":
             return _toml_list(flags)
@@ -127,8 +127,10 @@ class _Generator:
     # --- the sources -------------------------------------------------------------------------
     def env_rustflags(self) -> None:
         roll = self.rng.random()
-        if roll < 0.12:
+        if roll < 0.10:
             self.env["RUSTFLAGS"] = ""
+        elif roll < 0.12:
+            self.env["RUSTFLAGS"] = "   "
         elif roll < 0.5:
             sep = "  " if self.chance(0.15) else " "
             self.env["RUSTFLAGS"] = sep.join(self.flags("env_rustflags")) + (" " if self.chance(0.1) else "")
@@ -161,7 +163,8 @@ class _Generator:
         if self.chance(p * 0.3):
             toml.set(f'profile.{profile}.package."*"', "debug", self.debug_toml())
         if self.chance(p * 0.3):
-            toml.set(f"profile.{profile}.package.dep", "debug", self.debug_toml())
+            spec = '"dep@0.1.0"' if self.chance(0.2) else "dep"
+            toml.set(f"profile.{profile}.package.{spec}", "debug", self.debug_toml())
         if self.chance(p * 0.2):
             toml.set(f"profile.{profile}.package.dep", "strip", self.strip_toml())
         if self.chance(p * 0.3):
@@ -179,6 +182,10 @@ class _Generator:
             self.env[f"CARGO_PROFILE_{name}_DEBUG"] = self.debug_env()
         if self.chance(0.1):
             self.env[f"CARGO_PROFILE_{name}_STRIP"] = self.rng.choice(STRIP_ENV)
+        if self.chance(0.04):
+            self.env[f"CARGO_PROFILE_{name}_PACKAGE_DEP_DEBUG"] = self.debug_env()
+        if self.chance(0.04):
+            self.env[f"CARGO_PROFILE_{name}_BUILD_OVERRIDE_DEBUG"] = self.debug_env()
 
     def cli(self, profile: str) -> None:
         if self.chance(0.1):
@@ -217,15 +224,18 @@ def generate(seed: int, cargo_version: tuple[int, int] = (1, 95)) -> Case:
 
     manifest = _Toml(dotted=False)
     if profile in CUSTOM_PROFILES and rng.random() < 0.97:   # undefined custom profile: cargo refuses
-        where = rng.random()
-        inherits = json.dumps(CUSTOM_PROFILES[profile])
-        if where < 0.6:
-            manifest.set(f"profile.{profile}", "inherits", inherits)
-        elif where < 0.85:
-            g.layer(rng.choice(layers)).set(f"profile.{profile}", "inherits", inherits)
-        else:
-            g.env[f"CARGO_PROFILE_{profile.upper()}_INHERITS"] = CUSTOM_PROFILES[profile]
-        g.profile_settings(manifest, CUSTOM_PROFILES[profile], 0.3)   # the parent profile's own settings
+        custom = profile
+        while custom in CUSTOM_PROFILES:                        # define each custom profile of the chain
+            where = rng.random()
+            inherits = json.dumps(CUSTOM_PROFILES[custom])
+            if where < 0.6:
+                manifest.set(f"profile.{custom}", "inherits", inherits)
+            elif where < 0.85:
+                g.layer(rng.choice(layers)).set(f"profile.{custom}", "inherits", inherits)
+            else:
+                g.env[f"CARGO_PROFILE_{custom.upper().replace('-', '_')}_INHERITS"] = CUSTOM_PROFILES[custom]
+            g.profile_settings(manifest, CUSTOM_PROFILES[custom], 0.3)   # the parent profile's own settings
+            custom = CUSTOM_PROFILES[custom]
     g.profile_settings(manifest, profile, 0.4)
     g.env_profile(profile)
     g.cli(profile)
@@ -233,6 +243,8 @@ def generate(seed: int, cargo_version: tuple[int, int] = (1, 95)) -> Case:
     target = TRIPLE if rng.random() < 0.25 else None
     if target is None and rng.random() < 0.06:
         g.layer(rng.choice(layers)).set("build", "target", json.dumps(TRIPLE))
+    elif target is None and rng.random() < 0.04:
+        g.env["CARGO_BUILD_TARGET"] = TRIPLE
 
     home_roll = rng.random()
     home_dir = LAYER_DIRS["home"]
@@ -270,7 +282,7 @@ def generate(seed: int, cargo_version: tuple[int, int] = (1, 95)) -> Case:
 
     build_script = rng.random() < 0.75
     layout = Layout(dep_is_member=rng.random() < 0.5, build_script=build_script,
-                    dep_also_build_dep=build_script and rng.random() < 0.25,
+                    dep_also_build_dep=build_script and rng.random() < 0.25, proc_macro=rng.random() < 0.2,
                     lockfile=rng.random() < 0.5, manifest_profiles=manifest.render() if manifest else "")
     toolchain = rng.choice(["pin-file", "pin-file", "pin-file-parent", "pin-legacy-file", "rustup-env",
                             "cargo-path", "cargo-path", "rustup-env-over-wrong-file", "cargo-path-over-wrong-file"])

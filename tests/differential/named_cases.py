@@ -133,6 +133,19 @@ NAMED_CASES: tuple[Case, ...] = (
          files=(_cfg("l0/l1/.cargo/config.toml", "[profile.dev]\ndebug = -1\n"),)),
     Case(name="invalid-strip-in-build-override",
          files=(_cfg("l0/.cargo/config.toml", '[profile.release.build-override]\nstrip = "everything"\n'),)),
+    # CARGO_PROFILE_DIST_LTO_DEBUG reads as profile.dist.lto(.debug) as well as profile.dist-lto.debug.
+    Case(name="hyphenated-profile-env-collides", profile="dist-lto",
+         env=(("CARGO_PROFILE_DIST_LTO_DEBUG", "1"),),
+         layout=Layout(manifest_profiles='[profile.dist]\ninherits = "release"\n\n'
+                                         '[profile.dist-lto]\ninherits = "dist"\n')),
+    Case(name="proc-macro-is-a-host-unit", layout=Layout(proc_macro=True),
+         env=(("RUSTFLAGS", "--cfg bc_env -g"),),
+         files=(_cfg(f"{WS}/.cargo/config.toml", "[profile.release.build-override]\ndebug = 1\n"),)),
+    Case(name="whitespace-only-rustflags-still-wins", env=(("RUSTFLAGS", "   "),),
+         files=(_cfg(f"{WS}/.cargo/config.toml", '[build]\nrustflags = ["--cfg", "bc_ws", "-g"]\n'),)),
+    Case(name="empty-target-rustflags-fall-through-to-build",
+         files=(_cfg(f"{WS}/.cargo/config.toml",
+                     f'[target.{T}]\nrustflags = []\n\n[build]\nrustflags = ["--cfg", "bc_ws_build", "-g"]\n'),)),
     Case(name="strip-string-overridden-by-env", env=(("CARGO_PROFILE_RELEASE_STRIP", "debuginfo"),),
          layout=Layout(manifest_profiles='[profile.release]\nstrip = "everything"\n')),
 )

@@ -47,6 +47,7 @@ class RustcCall:
     extra_filename: str | None
     externs: tuple[str, ...]  # file names of the --extern artifacts (libdep-<hash>.rlib)
     has_target_flag: bool
+    is_proc_macro: bool = False
 
     @property
     def final_debuginfo(self) -> str:
@@ -134,14 +135,15 @@ def parse_running_lines(stderr: str) -> list[RustcCall]:
                         for index, value in enumerate(argv) if index and argv[index - 1] == "--extern")
         calls.append(RustcCall(argv=tuple(argv), crate_name=crate, package=package,
                                is_build_script=is_build_script, extra_filename=extra,
-                               externs=externs, has_target_flag="--target" in argv))
+                               externs=externs, has_target_flag="--target" in argv,
+                               is_proc_macro=_option_value(argv, "--crate-type") == "proc-macro"))
     return calls
 
 
 def split_host_and_target(calls: list[RustcCall]) -> dict[tuple[str, bool], RustcCall]:
     """Key each call by (package, host).
 
-    Host units are the build scripts and every library they link, found through the
+    Host units are the build scripts, the proc-macros and every library they link, found through the
     --extern artifact names; target units are the rest of what the non-build-script
     units link. This works with and without --target. Without --target, cargo
     builds a crate needed on both sides only once when both want the same
@@ -153,12 +155,12 @@ def split_host_and_target(calls: list[RustcCall]) -> dict[tuple[str, bool], Rust
         if call.extra_filename is not None:
             by_artifact[f"lib{call.crate_name}{call.extra_filename}"] = call
 
-    def reachable(roots: list[RustcCall]) -> set[int]:
+    def reachable(roots: list[RustcCall], stop_at_proc_macros: bool = False) -> set[int]:
         seen: set[int] = set()
         pending = list(roots)
         while pending:
             call = pending.pop()
-            if id(call) in seen:
+            if id(call) in seen or (stop_at_proc_macros and call.is_proc_macro):
                 continue
             seen.add(id(call))
             for artifact in call.externs:
@@ -167,8 +169,10 @@ def split_host_and_target(calls: list[RustcCall]) -> dict[tuple[str, bool], Rust
                     pending.append(by_artifact[stem])
         return seen
 
-    host = reachable([call for call in calls if call.is_build_script])
-    target = reachable([call for call in calls if not call.is_build_script and id(call) not in host])
+    # Proc-macros run inside the compiler: host units, as are the libraries they link.
+    host = reachable([call for call in calls if call.is_build_script or call.is_proc_macro])
+    target = reachable([call for call in calls if not call.is_build_script and id(call) not in host],
+                       stop_at_proc_macros=True)
     units: dict[tuple[str, bool], RustcCall] = {}
     for call in calls:
         keys = [(call.package, True)] if id(call) in host else []
