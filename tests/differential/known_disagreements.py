@@ -10,7 +10,7 @@ whenever configgen.py changes: re-run the seeds listed here after any change to 
 from __future__ import annotations
 
 # Entries #1-#4 of the notes (--config FILE vs env on 1.65, shared host/target crate, invalid values in
-# profiles not built, unknown strip reaching rustc) were fixed by the scanner at 19:30 and removed here.
+# profiles not built, unknown strip reaching rustc) were fixed by the scanner at 19:25 and removed here.
 _HYPHEN_PROFILE_ENV = ("CARGO_PROFILE_DIST_LTO_DEBUG also reads as profile.dist.lto and cargo fails; "
                        "buildcheck accepts it (#6)")
 _PROC_MACRO_HOST = ("a proc-macro dependency is a host unit (build-override applies) and its debuginfo blocks "
