@@ -74,3 +74,27 @@ def test_workflow_uploads_sarif_and_its_commands_parse():
         command = cli.get_command(click.Context(cli), argv[0])
         command.make_context(argv[0], argv[1:])  # raises on an unknown option or a bad --max-size
     assert any("--binary" in c and "--max-size" in c for c in commands)
+
+
+_DOC_COMMAND = re.compile(r"(?:^\$ |run: |^\s*- (?:status=0; )?)(buildcheck \S.*)$", re.M)
+
+
+@pytest.mark.parametrize("page", ["ci.md", "check.md", "explain.md"])
+def test_commands_in_the_docs_parse(page):
+    text = (REPO / "docs" / page).read_text()
+    commands = []
+    for match in _DOC_COMMAND.finditer(text):
+        line = re.split(r" \|\|? | > ", match.group(1))[0]
+        argv = shlex.split(line)[1:]
+        while argv and argv[0].startswith("--"):  # global options such as --color always
+            argv = argv[2:]
+        commands.append(argv)
+    assert commands, page
+    for argv in commands:
+        command = cli.get_command(click.Context(cli), argv[0])
+        assert command is not None, argv
+        if "lots" in argv:  # the documented usage error
+            with pytest.raises(Exception, match="invalid size"):
+                command.make_context(argv[0], argv[1:])
+            continue
+        command.make_context(argv[0], argv[1:])
