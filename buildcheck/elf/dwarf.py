@@ -27,6 +27,7 @@ MAX_ABBREV_ENTRIES_SCANNED = 200_000
 # .debug_abbrev would otherwise cost units x section size. Compilers need about one
 # declaration per unit (the top entry's comes first).
 MAX_ABBREV_ENTRIES_TOTAL = 2_000_000
+COPY_ABBREV_BELOW = 64 << 20
 MAX_ATTRS_PER_ENTRY = 512
 MAX_STRING = 1 << 16
 MAX_INDIRECT = 4
@@ -149,6 +150,9 @@ class AbbrevTables:
     """
 
     def __init__(self, span: Span):
+        if len(span) <= COPY_ABBREV_BELOW and not isinstance(span.buf, bytes):
+            # indexing bytes is cheaper than indexing an mmap, and tables are small
+            span = Span(bytes(span.buf[span.start:span.end]), 0, len(span))
         self._span = span
         self._budget = MAX_ABBREV_ENTRIES_TOTAL
         # table offset -> (code -> (tag, attribute specs) of unit declarations, [next position or -1])
@@ -197,8 +201,14 @@ class AbbrevTables:
             specs = []
             count = 0
             while True:
-                attr, pos = uleb(buf, pos, end)
-                form, pos = uleb(buf, pos, end)
+                # nearly every attribute and form code fits in one byte: read those inline
+                # (this loop is most of the walk's time on GCC-built code)
+                if pos + 1 < end and buf[pos] < 0x80 and buf[pos + 1] < 0x80:
+                    attr, form = buf[pos], buf[pos + 1]
+                    pos += 2
+                else:
+                    attr, pos = uleb(buf, pos, end)
+                    form, pos = uleb(buf, pos, end)
                 if attr == 0 and form == 0:
                     break
                 implicit = 0
