@@ -47,6 +47,7 @@ class Invocation:
     argv: list[str]          # what runs, after `python -m buildcheck --color never`
     shown: str               # the command line as the page shows it
     env: dict[str, str]      # the scenario's variables (shown) on top of the fixed base
+    cargo_home: Path | None  # the scenario's home/ (not shown: scan's output names it)
 
 
 def _scenario_workspace(name: str) -> tuple[Path, dict[str, str]]:
@@ -70,23 +71,25 @@ def resolve(command: str) -> Invocation:
         raise SystemExit(f"gen_docs: an output block must run buildcheck, not {command!r}")
     argv: list[str] = []
     env: dict[str, str] = {}
+    cargo_home = None
     for word in words[1:]:
         match = re.fullmatch(r"fixtures/cargo/([A-Za-z0-9._-]+)/?", word)
         if match:
             workspace, scenario_env = _scenario_workspace(match.group(1))
             env.update(scenario_env)
+            cargo_home = FIXTURE_ROOT / match.group(1) / "home"  # as the scenario tests run it
             argv.append(str(workspace))
         else:
             argv.append(word)
     prefix = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
     shown = " ".join(filter(None, [prefix, "buildcheck", *(shlex.quote(a) for a in argv)]))
-    return Invocation(argv=argv, shown=shown, env=env)
+    return Invocation(argv=argv, shown=shown, env=env, cargo_home=cargo_home)
 
 
 def base_env(invocation: Invocation) -> dict[str, str]:
     home = FIXTURE_ROOT / "user-home"
     home.mkdir(parents=True, exist_ok=True)
-    cargo_home = FIXTURE_ROOT / "cargo-home"
+    cargo_home = invocation.cargo_home or FIXTURE_ROOT / "cargo-home"
     cargo_home.mkdir(parents=True, exist_ok=True)
     return {"PATH": "/nonexistent", "HOME": str(home), "CARGO_HOME": str(cargo_home), "LANG": "C",
             "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
