@@ -189,11 +189,19 @@ class AbbrevTables:
             if scanned > MAX_ABBREV_ENTRIES_SCANNED or self._budget < 0:
                 state[0] = -1
                 raise DwarfError(_("abbreviation table too long"))
-            this_code, pos = uleb(buf, pos, end)
+            if pos < end and buf[pos] < 0x80:
+                this_code = buf[pos]
+                pos += 1
+            else:
+                this_code, pos = uleb(buf, pos, end)
             if this_code == 0:
                 state[0] = -1
                 return None
-            tag, pos = uleb(buf, pos, end)
+            if pos < end and buf[pos] < 0x80:
+                tag = buf[pos]
+                pos += 1
+            else:
+                tag, pos = uleb(buf, pos, end)
             if pos >= end:
                 raise DwarfError(_("abbreviation runs past .debug_abbrev"))
             pos += 1  # DW_CHILDREN_yes/no
