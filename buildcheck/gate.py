@@ -19,6 +19,7 @@ from buildcheck.binary_findings import binary_findings
 from buildcheck.cargo.scan import ScanResult
 from buildcheck.elf.inspect import BinaryReport
 from buildcheck.explain import Explanation, explain
+from buildcheck.i18n import _
 from buildcheck.model import Finding
 from buildcheck.recommend.verdict import FailOn, Verdict, gate_verdict
 
@@ -66,6 +67,16 @@ class GateReport:
                 "binaries": [b.to_json() for b in self.binaries]}
 
 
+def _one_contradiction(explanation: Explanation) -> list[Finding]:
+    """At most one BC103 per binary: the first (most general) contradiction, the others appended to it.
+    `explain` lists them one by one; in a gate's output one line per binary reads better."""
+    findings = explanation.contradiction_findings()
+    if len(findings) <= 1:
+        return findings
+    rest = " ".join(_("Also: {message}.").format(message=f.message) for f in findings[1:])
+    return [replace(findings[0], message=findings[0].message + ". " + rest)]
+
+
 def run_gate(scan: ScanResult, reports: Sequence[BinaryReport], *, max_size: int | None = None,
              fail_on: FailOn = "error") -> GateReport:
     findings: list[Finding] = list(scan.findings)
@@ -74,7 +85,7 @@ def run_gate(scan: ScanResult, reports: Sequence[BinaryReport], *, max_size: int
         explanation = explain(scan, report)
         assert explanation.binary is not None
         own = [*binary_findings(explanation.binary, max_size=max_size, profile=scan.profile),
-               *explanation.contradiction_findings()]
+               *_one_contradiction(explanation)]
         checked.append(CheckedBinary(evidence=explanation.binary, explanation=explanation, findings=tuple(own)))
         findings.extend(own)
     return GateReport(scan=scan, binaries=tuple(checked), findings=tuple(findings),

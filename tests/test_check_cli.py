@@ -183,3 +183,15 @@ def test_dir_argument_and_profile(tmp_path):
     dev = _json(s.run("check", str(s.cwd), "--profile", "dev", "--format", "json", cwd=elsewhere))
     assert dev["scan"]["profile"] == "dev" and dev["verdict"]["result"] == "fail"
     assert any(f["rule"] == "BC002" for f in dev["findings"])
+
+
+def test_one_contradiction_finding_per_binary(tmp_path):
+    s = Scenario("clean", tmp_path)  # cargo 1.95 strips: neither binary can come from these settings
+    done = s.run("check", "--binary", str(BINARY_FIXTURES / "mixed-rust-c"), "--binary",
+                 str(BINARY_FIXTURES / "rust-tiny"), "--format", "json")
+    data = _json(done)
+    bc103 = [f for f in data["findings"] if f["rule"] == "BC103"]
+    assert [f["location"]["path"] for f in bc103] == [str(BINARY_FIXTURES / "mixed-rust-c"),
+                                                      str(BINARY_FIXTURES / "rust-tiny")]
+    assert bc103[0]["message"].count("Also:") == 2 and "Also:" not in bc103[1]["message"]
+    assert all(f["severity"] == "warning" for f in bc103)

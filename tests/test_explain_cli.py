@@ -20,9 +20,9 @@ def test_split_arguments(tmp_path):
     (tmp_path / "dir").mkdir()
     assert split_arguments(tmp_path, ()) == (None, tmp_path)
     assert split_arguments(tmp_path, ("dir",)) == (None, tmp_path / "dir")
-    assert split_arguments(tmp_path, ("app",)) == (tmp_path / "app", tmp_path)
-    assert split_arguments(tmp_path, ("app", "dir")) == (tmp_path / "app", tmp_path / "dir")
-    assert split_arguments(tmp_path, ("missing",)) == (tmp_path / "missing", tmp_path)  # inspect reports it
+    assert split_arguments(tmp_path, ("app",)) == (Path("app"), tmp_path)  # as typed, like `inspect`
+    assert split_arguments(tmp_path, ("app", "dir")) == (Path("app"), tmp_path / "dir")
+    assert split_arguments(tmp_path, ("missing",)) == (Path("missing"), tmp_path)  # inspect reports it
     for bad in (("app", "app"), ("app", "nodir"), ("a", "b", "c")):
         with pytest.raises(UsageError):
             split_arguments(tmp_path, bad)

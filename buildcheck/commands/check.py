@@ -40,7 +40,7 @@ def command(ctx: RunContext, directory: str | None, binaries: tuple[str, ...], m
         raise UsageError(_("--max-size needs at least one --binary to measure"))
     result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo)
     # Read every binary before printing anything: a bad path gives one clean error line (exit 2).
-    reports = [inspect_binary(str(Path(ctx.cwd) / path)) for path in binaries]
+    reports = [inspect_binary(path) for path in binaries]  # named as typed, as `inspect` names them
     report = run_gate(result, reports, max_size=max_size, fail_on=fail_on)  # type: ignore[arg-type]
 
     if output_format == "json":

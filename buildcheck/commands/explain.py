@@ -13,13 +13,16 @@ from buildcheck.i18n import _
 
 
 def split_arguments(cwd: Path, arguments: tuple[str, ...]) -> tuple[Path | None, Path]:
-    """(binary, directory) from `[BINARY] [DIR]`; a lone directory is DIR (`explain .` explains the settings)."""
+    """(binary, directory) from `[BINARY] [DIR]`; a lone directory is DIR (`explain .` explains the settings).
+
+    The binary keeps the spelling it was given (as `inspect` does), so messages name it as the user typed it.
+    """
     if len(arguments) > 2:
         raise UsageError(_("expected at most a BINARY and a DIR, got {count} arguments").format(count=len(arguments)))
     paths = [cwd / argument for argument in arguments]
     if len(paths) == 1 and paths[0].is_dir():
         return None, paths[0]
-    binary = paths[0] if paths else None
+    binary = Path(arguments[0]) if arguments else None
     directory = paths[1] if len(paths) == 2 else cwd
     if not directory.is_dir():
         raise UsageError(_("{path} is not a directory").format(path=directory))
