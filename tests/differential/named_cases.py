@@ -146,6 +146,26 @@ NAMED_CASES: tuple[Case, ...] = (
     Case(name="empty-target-rustflags-fall-through-to-build",
          files=(_cfg(f"{WS}/.cargo/config.toml",
                      f'[target.{T}]\nrustflags = []\n\n[build]\nrustflags = ["--cfg", "bc_ws_build", "-g"]\n'),)),
+    # cargo asks `rustc --print cfg` *with* the rustflags of the non-cfg tiers: opt-level turns
+    # debug_assertions off, target-cpu=native turns target features on.
+    Case(name="cfg-debug-assertions-off-with-opt-level-in-rustflags",
+         files=(_cfg(f"{WS}/.cargo/config.toml",
+                     f'[target.{T}]\nrustflags = ["--cfg", "bc_ws_target", "-Copt-level=2"]\n\n'
+                     '[target.\'cfg(debug_assertions)\']\nrustflags = ["--cfg", "bc_cfg_debug_assertions", "-g"]\n'),)),
+    # sse4.2: not in the x86-64 baseline, on with target-cpu=native on any CPU of the last 15 years
+    Case(name="cfg-target-feature-follows-target-cpu-in-build-rustflags",
+         files=(_cfg(f"{WS}/.cargo/config.toml",
+                     '[build]\nrustflags = ["--cfg", "bc_ws_build", "-C", "target-cpu=native"]\n'),
+                _cfg("home/config.toml",
+                     '[target.\'cfg(target_feature = "sse4.2")\']\nrustflags = ["--cfg", "bc_cfg_sse42", "-g"]\n'))),
+    Case(name="cfg-target-feature-follows-target-cpu-in-target-rustflags",
+         files=(_cfg(f"{WS}/.cargo/config.toml",
+                     f'[target.{T}]\nrustflags = ["--cfg", "bc_ws_target", "-C", "target-cpu=native"]\n\n'
+                     '[target.\'cfg(target_feature = "sse4.2")\']\nrustflags = ["--cfg", "bc_cfg_sse42", "-g"]\n'),)),
+    Case(name="two-package-overrides-match-one-crate",
+         layout=Layout(manifest_profiles='[profile.release.package.dep]\ndebug = 1\n\n'
+                                         '[profile.release.package."dep@0.1.0"]\ndebug = 2\n')),
+    Case(name="proc-macro-host-debuginfo-default-dev", profile="dev", layout=Layout(proc_macro=True)),
     Case(name="strip-string-overridden-by-env", env=(("CARGO_PROFILE_RELEASE_STRIP", "debuginfo"),),
          layout=Layout(manifest_profiles='[profile.release]\nstrip = "everything"\n')),
 )
