@@ -9,6 +9,14 @@ from buildcheck import cli, i18n
 
 @pytest.fixture(autouse=True)
 def english_afterwards():
+    # Command modules fix their help texts when first imported: import them in English first, so a
+    # --lang zh run here does not leave Chinese help behind for tests that run later in this process.
+    import importlib
+
+    i18n.set_language("en")
+    for command in cli.COMMANDS:
+        if cli._available(command):
+            importlib.import_module(f"buildcheck.commands.{command}")
     yield
     i18n.set_language("en")
 
