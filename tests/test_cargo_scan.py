@@ -313,3 +313,29 @@ def test_without_debug_flags_keeps_everything_else():
     from buildcheck.cargo.findings import without_debug_flags
     flags = ["-C", "target-cpu=native", "-g", "--cfg", "-g", "-Cdebuginfo=2", "-C", "debuginfo=1", "-Copt-level=3"]
     assert without_debug_flags(flags) == ["-C", "target-cpu=native", "--cfg", "-g", "-Copt-level=3"]
+
+
+def test_profile_env_names_that_collide_are_rejected(ws, tmp_path):
+    # CARGO_PROFILE_DIST_LTO_DEBUG (for profile dist-lto) also reads as profile.dist.lto: cargo 1.95 fails
+    write(ws / "Cargo.toml", (ws / "Cargo.toml").read_text()
+          + '\n[profile.dist]\ninherits = "release"\n[profile.dist-lto]\ninherits = "dist"\n')
+    env = base_env(tmp_path, CARGO_PROFILE_DIST_LTO_DEBUG="1")
+    with pytest.raises(ConfigError, match="profile.dist"):
+        scan(cwd=ws, env=env, profile="dist-lto", run_cargo_version=fake_cargo("1.95.0"))
+
+
+def test_two_package_overrides_matching_one_crate_are_rejected(ws, tmp_path):
+    write(ws / "Cargo.toml", (ws / "Cargo.toml").read_text()
+          + '\n[profile.release.package.dep]\ndebug = 1\n[profile.release.package."dep@0.1.0"]\ndebug = 2\n')
+    with pytest.raises(ConfigError, match="multiple package overrides"):
+        scan(cwd=ws, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.95.0"))
+
+
+def test_proc_macro_is_a_host_unit_and_blocks_the_implicit_strip(tmp_path):
+    root = tmp_path / "ws"
+    write(root / "Cargo.toml", '[package]\nname = "app"\nversion = "0.1.0"\n[dependencies]\npm = { path = "pm" }\n'
+          '[workspace]\n[profile.release.build-override]\ndebug = true\n')
+    write(root / "pm/Cargo.toml", '[package]\nname = "pm"\nversion = "0.1.0"\n[lib]\nproc-macro = true\n')
+    result = scan(cwd=root, env=base_env(tmp_path), run_cargo_version=fake_cargo("1.95.0"))
+    assert result.unit("pm", host=True).debuginfo.value == "full"
+    assert result.unit("app").strip.value == "none"  # its proc-macro dependency has debuginfo

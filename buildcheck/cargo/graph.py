@@ -25,6 +25,7 @@ class PackageNode:
     dependencies: tuple[str, ...]  # package names (for registry packages: all kinds, as Cargo.lock lists them)
     build_dependencies: tuple[str, ...] | None = None  # known for path packages, whose manifest is read
     has_build_script: bool | None = None  # known for path packages
+    is_proc_macro: bool = False  # known for path packages; always compiled for the host
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class PackageGraph:
         queue = list(seen)
         while queue:
             for dep in self.dependencies(queue.pop()):
+                node = self.packages.get(dep)
+                if node is not None and node.is_proc_macro:
+                    continue  # a proc-macro and its dependencies are built for the host only
                 if dep not in seen:
                     seen.add(dep)
                     queue.append(dep)
@@ -137,9 +141,14 @@ def _has_build_script(doc: TomlDocument) -> bool:
     return (doc.path.parent / "build.rs").is_file()
 
 
-def _path_packages(workspace: Workspace) -> dict[str, tuple[list[str], list[str], bool]]:
+def _is_proc_macro(doc: TomlDocument) -> bool:
+    lib = doc.data.get("lib")
+    return isinstance(lib, dict) and (lib.get("proc-macro") is True or lib.get("proc_macro") is True)
+
+
+def _path_packages(workspace: Workspace) -> dict[str, tuple[list[str], list[str], bool, bool]]:
     """Members and the path packages they reach: name -> (normal deps, build deps) from their manifests."""
-    out: dict[str, tuple[list[str], list[str], bool]] = {}
+    out: dict[str, tuple[list[str], list[str], bool, bool]] = {}
     queue = list(workspace.members)
     seen = set(queue)
     while queue:
@@ -151,7 +160,7 @@ def _path_packages(workspace: Workspace) -> dict[str, tuple[list[str], list[str]
         package = doc.data.get("package")
         name = package.get("name") if isinstance(package, dict) else None
         if isinstance(name, str):
-            out[name] = (*_manifest_dependencies(doc), _has_build_script(doc))
+            out[name] = (*_manifest_dependencies(doc), _has_build_script(doc), _is_proc_macro(doc))
         for dep in _path_dependencies(doc):
             if dep not in seen:
                 seen.add(dep)
@@ -186,9 +195,9 @@ def build_graph(workspace: Workspace) -> PackageGraph:
             deps = [str(dep).split(" ", 1)[0] for dep in package.get("dependencies", []) or []]
             entries.append((name, package.get("version"), False, deps))
     graph = _fold(entries)
-    for name, (normal, build, script) in path_packages.items():
+    for name, (normal, build, script, proc_macro) in path_packages.items():
         graph[name] = PackageNode(name, graph[name].version if name in graph else None, name in member_names,
-                                  tuple(dict.fromkeys(normal)), tuple(dict.fromkeys(build)), script)
+                                  tuple(dict.fromkeys(normal)), tuple(dict.fromkeys(build)), script, proc_macro)
     return PackageGraph(graph)
 
 

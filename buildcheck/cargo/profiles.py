@@ -164,6 +164,27 @@ class ResolvedProfile:
         return self.layer.debug
 
 
+# Scalar profile keys: an env variable CARGO_PROFILE_<N>_<KEY>_... (for a profile named `<n>-<key>`) makes cargo
+# read `profile.<n>.<key>` as a table and fail (checked with cargo 1.95: `dist` + CARGO_PROFILE_DIST_LTO_DEBUG).
+_SCALAR_PROFILE_KEYS = ("opt-level", "lto", "codegen-backend", "codegen-units", "debug", "split-debuginfo",
+                        "debug-assertions", "overflow-checks", "rpath", "panic", "incremental", "strip", "inherits",
+                        "trim-paths")
+
+
+def _check_env_collisions(name: str, env: Mapping[str, str]) -> None:
+    prefix = f"CARGO_PROFILE_{name.upper().replace('-', '_')}_"
+    for variable in env:
+        if not variable.startswith(prefix):
+            continue
+        rest = variable[len(prefix):]
+        for key in _SCALAR_PROFILE_KEYS:
+            if rest.startswith(key.upper().replace("-", "_") + "_"):
+                raise ConfigError(_("error in environment variable `{var}`: could not load config key "
+                                    "`profile.{name}`: `{variable}` reads as a table under `profile.{name}.{key}` "
+                                    "(invalid type: Option value)").format(
+                    var=prefix.rstrip("_"), name=name, variable=variable, key=key))
+
+
 def _validate_config_profiles(name: str, manifest: Mapping[str, ProfileLayer], reader: ConfigReader,
                               version: Version | None) -> None:
     """Cargo loads (and so rejects bad values in) config `profile.<n>` for every manifest profile, the requested
@@ -173,6 +194,7 @@ def _validate_config_profiles(name: str, manifest: Mapping[str, ProfileLayer], r
     while pending:
         current = pending.pop()
         seen.add(current)
+        _check_env_collisions(current, reader.env)
         layer = config_profile(reader, current, version)
         inherits = layer.inherits or manifest.get(current, ProfileLayer()).inherits
         if inherits is not None and inherits.value not in seen:
@@ -259,10 +281,13 @@ def unit_profile(profile: ResolvedProfile, package: str, *, version: str | None,
         overrides.append(profile.layer.build_override)
     if not is_member and "*" in profile.layer.package:
         overrides.append(profile.layer.package["*"])
-    for spec, layer in profile.layer.package.items():
-        if spec != "*" and _matches(spec, package, version):
-            overrides.append(layer)
-            break
+    matching = [spec for spec in profile.layer.package if spec != "*" and _matches(spec, package, version)]
+    if len(matching) > 1:
+        raise ConfigError(_("multiple package overrides in profile `{profile}` match package `{package}`; found "
+                            "package specs: {specs}").format(profile=profile.name, package=package,
+                                                            specs=", ".join(matching)))
+    if matching:
+        overrides.append(profile.layer.package[matching[0]])
     for layer in overrides:
         if layer.debug is not None:
             debug = debug.override_with(layer.debug.value, layer.debug.origin)

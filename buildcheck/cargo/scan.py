@@ -163,9 +163,10 @@ def _unit(profile: ResolvedProfile, graph: PackageGraph, version: Version | None
     dep_levels = []
     for dep in graph.dependencies(package, host=host):
         dep_node = graph.packages.get(dep)
+        dep_host = host or bool(dep_node and dep_node.is_proc_macro)  # a proc-macro is always a host unit
         dep_unit = unit_profile(profile, dep, version=dep_node.version if dep_node else None,
-                                is_member=bool(dep_node and dep_node.is_member), host=host, cargo_version=version,
-                                explicit_target=explicit_target)
+                                is_member=bool(dep_node and dep_node.is_member), host=dep_host,
+                                cargo_version=version, explicit_target=explicit_target)
         dep_levels.append(dep_unit.debuginfo.value)
     if unit.deferred_debuginfo is not None and package not in built and package in graph.target_side(built):
         # Cargo builds a crate once when its host and target units would be identical: the host unit then keeps
