@@ -50,6 +50,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is defined (module level, before any language is
+    chosen); the code that shows it translates it with `_()`."""
+    return message
+
+
 def language_from_argv(argv: list[str]) -> str | None:
     """The value of `--lang X` / `--lang=X` in a command line, read before click parses it.
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from buildcheck.i18n import N_
+
 
 @dataclass(frozen=True, kw_only=True)
 class Rule:
+    """`short` and `full` are English, marked for the catalog; show them through `_()`."""
+
     id: str
     name: str
     short: str
@@ -20,83 +24,83 @@ class Rule:
 
 _RULES = [
     Rule(id="BC001", name="rustflags-debuginfo",
-         short="A debug flag reaches rustc through rustflags",
-         full="`-g` or `-C debuginfo=N` (N not 0/none) in the rustflags cargo passes to rustc turns on "
-              "debug info for every crate of the build, overriding the profile. On cargo < 1.77 nothing is "
-              "stripped, so a release damocles-worker grows to 1-2 GB."),
+         short=N_("A debug flag reaches rustc through rustflags"),
+         full=N_("`-g` or `-C debuginfo=N` (N not 0/none) in the rustflags cargo passes to rustc turns on "
+                 "debug info for every crate of the build, overriding the profile. On cargo < 1.77 nothing is "
+                 "stripped, so a release damocles-worker grows to 1-2 GB.")),
     Rule(id="BC002", name="profile-debug",
-         short="The profile turns on debug info for the workspace's crates",
-         full="`debug` in the build profile (workspace Cargo.toml, a cargo config layer, CARGO_PROFILE_<NAME>_DEBUG "
-              "or --config) is not `none`/`false`/`0`."),
+         short=N_("The profile turns on debug info for the workspace's crates"),
+         full=N_("`debug` in the build profile (workspace Cargo.toml, a cargo config layer, CARGO_PROFILE_<NAME>_DEBUG "
+                 "or --config) is not `none`/`false`/`0`.")),
     Rule(id="BC003", name="package-debug-override",
-         short="A profile package override turns on debug info for some crates",
-         full="`[profile.<name>.package.<crate>]` or `package.\"*\"` sets `debug` for crates that are linked "
-              "into the binary."),
+         short=N_("A profile package override turns on debug info for some crates"),
+         full=N_("`[profile.<name>.package.<crate>]` or `package.\"*\"` sets `debug` for crates that are linked "
+                 "into the binary.")),
     Rule(id="BC004", name="build-override-debug",
-         short="build-override turns on debug info for build scripts and proc-macros",
-         full="`build-override` only affects host units (build scripts, proc-macros); their debug info does not "
-              "reach the final binary, but C/C++ compiled by those build scripts may follow it."),
+         short=N_("build-override turns on debug info for build scripts and proc-macros"),
+         full=N_("`build-override` only affects host units (build scripts, proc-macros); their debug info does not "
+                 "reach the final binary, but C/C++ compiled by those build scripts may follow it.")),
     Rule(id="BC005", name="toolchain-keeps-std-debuginfo",
-         short="The toolchain does not strip: the standard library's debug info stays in the binary",
-         full="cargo before 1.77 never strips a release binary implicitly, so the standard library's own debug "
-              "info (about 10 MB) stays in it. Set `strip = \"debuginfo\"` (CARGO_PROFILE_RELEASE_STRIP=debuginfo)."),
+         short=N_("The toolchain does not strip: the standard library's debug info stays in the binary"),
+         full=N_("cargo before 1.77 never strips a release binary implicitly, so the standard library's own debug "
+                 "info (about 10 MB) stays in it. Set `strip = \"debuginfo\"` (CARGO_PROFILE_RELEASE_STRIP=debuginfo).")),
     Rule(id="BC006", name="strip-disabled",
-         short="strip is explicitly disabled",
-         full="`strip = false` / `\"none\"` keeps whatever debug info was compiled in."),
+         short=N_("strip is explicitly disabled"),
+         full=N_("`strip = false` / `\"none\"` keeps whatever debug info was compiled in.")),
     Rule(id="BC007", name="rustflags-hidden",
-         short="Some rustflags are ignored because a higher-priority source is set",
-         full="cargo takes rustflags from exactly one source: CARGO_ENCODED_RUSTFLAGS, then RUSTFLAGS (even when "
-              "empty), then target.<triple>/cfg rustflags, then build.rustflags. Lower sources are silently ignored."),
+         short=N_("Some rustflags are ignored because a higher-priority source is set"),
+         full=N_("cargo takes rustflags from exactly one source: CARGO_ENCODED_RUSTFLAGS, then RUSTFLAGS (even when "
+                 "empty), then target.<triple>/cfg rustflags, then build.rustflags. Lower sources are silently ignored.")),
     Rule(id="BC008", name="make-exports-empty-rustflags",
-         short="Building through make exports an empty RUSTFLAGS",
-         full="damocles-worker's Makefile has `export RUSTFLAGS`; under make an unset RUSTFLAGS becomes set-but-empty, "
-              "which hides build.rustflags and target.*.rustflags from cargo config files."),
+         short=N_("Building through make exports an empty RUSTFLAGS"),
+         full=N_("damocles-worker's Makefile has `export RUSTFLAGS`; under make an unset RUSTFLAGS becomes set-but-empty, "
+                 "which hides build.rustflags and target.*.rustflags from cargo config files.")),
     Rule(id="BC010", name="c-flags-debuginfo",
-         short="C/C++ flags turn on debug info for code compiled by build scripts",
-         full="`-g` in CFLAGS/CXXFLAGS (or their HOST_/TARGET_/_<target> forms) is appended by the cc crate to "
-              "every C/C++ compile, e.g. librocksdb-sys's large C++ build."),
+         short=N_("C/C++ flags turn on debug info for code compiled by build scripts"),
+         full=N_("`-g` in CFLAGS/CXXFLAGS (or their HOST_/TARGET_/_<target> forms) is appended by the cc crate to "
+                 "every C/C++ compile, e.g. librocksdb-sys's large C++ build.")),
     Rule(id="BC011", name="cuda-flags-debuginfo",
-         short="CUDA compiler flags turn on debug info",
-         full="`-g`/`-G` in NVCC_PREPEND_FLAGS, NVCC_APPEND_FLAGS or EC_GPU_CUDA_NVCC_ARGS adds host or device debug info."),
+         short=N_("CUDA compiler flags turn on debug info"),
+         full=N_("`-g`/`-G` in NVCC_PREPEND_FLAGS, NVCC_APPEND_FLAGS or EC_GPU_CUDA_NVCC_ARGS adds host or device debug info.")),
     Rule(id="BC012", name="cc-debug-from-profile",
-         short="Build scripts are told DEBUG=true, so the cc crate compiles C/C++ with -g",
-         full="cargo passes DEBUG=true to a build script when its package's debuginfo is on; the cc crate then adds "
-              "`-g` to C/C++ compiles (cmake builds RelWithDebInfo)."),
+         short=N_("Build scripts are told DEBUG=true, so the cc crate compiles C/C++ with -g"),
+         full=N_("cargo passes DEBUG=true to a build script when its package's debuginfo is on; the cc crate then adds "
+                 "`-g` to C/C++ compiles (cmake builds RelWithDebInfo).")),
     Rule(id="BC020", name="toolchain-unknown",
-         short="The toolchain that will build could not be determined",
-         full="No RUSTUP_TOOLCHAIN, rust-toolchain file or runnable cargo was found; version-dependent rules "
-              "(implicit strip from 1.77) were assumed."),
+         short=N_("The toolchain that will build could not be determined"),
+         full=N_("No RUSTUP_TOOLCHAIN, rust-toolchain file or runnable cargo was found; version-dependent rules "
+                 "(implicit strip from 1.77) were assumed.")),
     Rule(id="BC021", name="config-both-legacy-and-toml",
-         short="Both .cargo/config and .cargo/config.toml exist",
-         full="cargo reads `.cargo/config` and ignores `.cargo/config.toml` in the same directory."),
+         short=N_("Both .cargo/config and .cargo/config.toml exist"),
+         full=N_("cargo reads `.cargo/config` and ignores `.cargo/config.toml` in the same directory.")),
     Rule(id="BC022", name="no-workspace",
-         short="No cargo workspace was found",
-         full="No Cargo.toml was found from the directory upwards; only the environment and config layers were scanned."),
+         short=N_("No cargo workspace was found"),
+         full=N_("No Cargo.toml was found from the directory upwards; only the environment and config layers were scanned.")),
     Rule(id="BC023", name="member-profile-ignored",
-         short="A [profile] in a non-root workspace member is ignored",
-         full="cargo reads `[profile.*]` only from the workspace root's Cargo.toml and warns \"profiles for the non "
-              "root package will be ignored\"; settings there have no effect."),
+         short=N_("A [profile] in a non-root workspace member is ignored"),
+         full=N_("cargo reads `[profile.*]` only from the workspace root's Cargo.toml and warns \"profiles for the non "
+                 "root package will be ignored\"; settings there have no effect.")),
     Rule(id="BC024", name="config-include-ignored",
-         short="`include` in a cargo config file is ignored by this cargo",
-         full="Config `include` is stable from cargo 1.93; older cargo ignores it (without -Zconfig-include), so the "
-              "included files' settings do not apply."),
+         short=N_("`include` in a cargo config file is ignored by this cargo"),
+         full=N_("Config `include` is stable from cargo 1.93; older cargo ignores it (without -Zconfig-include), so the "
+                 "included files' settings do not apply.")),
     Rule(id="BC100", name="binary-debug-info",
-         short="The binary carries debug info",
-         full="The binary has DWARF sections whose size shows it was built with debug info."),
+         short=N_("The binary carries debug info"),
+         full=N_("The binary has DWARF sections whose size shows it was built with debug info.")),
     Rule(id="BC101", name="binary-too-large",
-         short="The binary is larger than --max-size",
-         full="The file is larger than the size the CI gate allows."),
+         short=N_("The binary is larger than --max-size"),
+         full=N_("The file is larger than the size the CI gate allows.")),
     Rule(id="BC102", name="binary-std-debug-info",
-         short="Only the standard library's debug info is in the binary",
-         full="The binary's debug info comes from the prebuilt standard library, as cargo < 1.77 leaves it; strip it "
-              "with `strip = \"debuginfo\"`."),
+         short=N_("Only the standard library's debug info is in the binary"),
+         full=N_("The binary's debug info comes from the prebuilt standard library, as cargo < 1.77 leaves it; strip it "
+                 "with `strip = \"debuginfo\"`.")),
     Rule(id="BC103", name="binary-contradicts-settings",
-         short="The binary does not match the current settings",
-         full="The binary's debug info does not match what the current configuration would produce: it was built "
-              "elsewhere or with other flags."),
+         short=N_("The binary does not match the current settings"),
+         full=N_("The binary's debug info does not match what the current configuration would produce: it was built "
+                 "elsewhere or with other flags.")),
     Rule(id="BC200", name="target-cpu-native",
-         short="target-cpu=native makes the binary specific to this CPU",
-         full="A binary built with `-C target-cpu=native` may die with SIGILL (Illegal instruction) on another CPU model."),
+         short=N_("target-cpu=native makes the binary specific to this CPU"),
+         full=N_("A binary built with `-C target-cpu=native` may die with SIGILL (Illegal instruction) on another CPU model.")),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

@@ -42,9 +42,9 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.id,
         "name": rule.name,
-        "shortDescription": {"text": rule.short},
-        "fullDescription": {"text": rule.full},
-        "help": {"text": rule.full + " " + _("See {rule} in docs/rules.md.").format(rule=rule.id)},
+        "shortDescription": {"text": _(rule.short)},
+        "fullDescription": {"text": _(rule.full)},
+        "help": {"text": _(rule.full) + " " + _("See {rule} in docs/en/rules.md.").format(rule=rule.id)},
     }
 
 
