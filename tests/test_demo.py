@@ -53,6 +53,7 @@ def test_demo_tells_the_whole_story_and_ends_clean(capsys, monkeypatch):
     assert "lotus-workspace/.cargo/config.toml:4" in out and "BC002" in out and "BC005" in out
     assert "97.7% of the file" in out  # inspect on the -g binary
     assert "seen in the binary" in out  # explain joins the binary with the settings
+    assert "contradicts" not in out  # the stand-in binary matches a package of the example workspace
     assert "export RUSTFLAGS='-C target-cpu=native'" in out and "export CARGO_PROFILE_RELEASE_STRIP=debuginfo" in out
     assert "+debug = false" not in out  # --write: the edit is applied in the copy, not only shown
     assert "wrote " in err and "config.toml.bak" in err

@@ -102,7 +102,8 @@ def _tour(root: Path, color: bool) -> int:
     for name, value in env.items():
         click.echo(f"  {name}={value}")
     click.echo()
-    click.echo(_("  {path} (workspace: damocles-worker + vc-processors)").format(path=ws))
+    click.echo(_("  {path} (workspace: damocles-worker, vc-processors, and tiny, the crate the stand-in binary "
+                 "below was compiled from)").format(path=ws))
     click.echo(_("  {path} (the parent-directory config)").format(path=files.parent_config))
 
     say.step(_("scan: what cargo will do, before anything is built"))
