@@ -25,7 +25,7 @@ Nothing here reads the environment or a file: the scan already did.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from packaging.version import Version
 
 from buildcheck.cargo.levels import DEBUG_LEVELS, InvalidValue, is_on, parse_profile_debug
 from buildcheck.cargo.profiles import IMPLICIT_STRIP_SINCE
-from buildcheck.cargo.scan import ScanResult
+from buildcheck.cargo.scan import ScanResult, UnitSettings
 from buildcheck.i18n import _
 from buildcheck.model import Origin, Sourced
 from buildcheck.recommend.config_edit import Edit, RemoveRustflags, SetKey
@@ -127,7 +127,7 @@ def _debug_rule(origin_key: tuple[str, ...]) -> str:
     return "BC002"
 
 
-def _debug_units(result: ScanResult):
+def _debug_units(result: ScanResult) -> Iterator[UnitSettings]:
     packages = dict.fromkeys((*result.members, *result.packages)) or {None: None}
     for package in packages:
         if package is None:
