@@ -50,14 +50,7 @@ ZSTD_CASES = [("fixture", "c-gz-zstd"), ("fresh", "objcopy-zstd")]
 # Known inspector/binutils disagreements: (where, name, check) -> reason, each written down in
 # /work/notes/inspector-disagreements.md. They are strict: once the inspector is fixed the
 # xfail turns into a failure and the entry must go.
-_TINY_REL = "strip estimate for a small relocatable object is off by more than 1% (objcopy re-lays it out)"
-KNOWN: dict[tuple[str, str, str], str] = {
-    **{("fixture", name, "stripped_size_within_one_percent"): _TINY_REL
-       for name in ("be32-ppc.o", "be64-s390x.o", "c-object.o")},
-    **{(where, name, "producers_come_from_the_units"):
-       "a split-DWARF skeleton's origin carries the label 'split DWARF skeleton' as its producer"
-       for where, name in (("fixture", "c-split-dwarf"), ("fresh", "gcc-gsplit-dwarf"))},
-}
+KNOWN: dict[tuple[str, str, str], str] = {}
 if not ZSTD_IN_PYTHON:
     for where, name in ZSTD_CASES:
         for check in ("unit_count_matches_readelf_and_llvm", "bytes_and_units_by_kind"):

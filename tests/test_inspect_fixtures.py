@@ -120,16 +120,8 @@ def bad_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return _bad_inputs(tmp_path_factory.mktemp("bad-elf"))
 
 
-# Disagreements with the brief, written down in /work/notes/inspector-disagreements.md.
-_BAD_KNOWN = {
-    "shstrndx-out-of-range": "the inspector reports the sections without names and a warning "
-                             "(as readelf does) instead of refusing the file",
-}
-
-
 @pytest.mark.parametrize("fmt", ["text", "json"])
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=_BAD_KNOWN[n]))
-                                  if n in _BAD_KNOWN else n for n in BAD_NAMES])
+@pytest.mark.parametrize("name", BAD_NAMES)
 def test_bad_elf_is_one_line_and_exit_2(bad_inputs: dict[str, Path], name: str, fmt: str) -> None:
     path = bad_inputs[name]
     assert_one_line_error(run_inspect("--format", fmt, path), path)
@@ -171,11 +163,7 @@ def corrupt_dwarf(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {name: corrupt.write(tmp / name, data) for name, (_, data) in CORRUPT_DWARF.items()}
 
 
-_DWARF_KNOWN: dict[str, str] = {}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=_DWARF_KNOWN[n]))
-                                  if n in _DWARF_KNOWN else n for n in sorted(CORRUPT_DWARF)])
+@pytest.mark.parametrize("name", sorted(CORRUPT_DWARF))
 def test_corrupt_dwarf_keeps_sections_and_warns(corrupt_dwarf: dict[str, Path], name: str) -> None:
     path = corrupt_dwarf[name]
     got = inspect_json(path)
