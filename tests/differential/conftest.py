@@ -24,8 +24,8 @@ KEEP = bool(os.environ.get("BC_DIFF_KEEP"))   # keep each case's directory (and 
 
 
 def selected_seeds() -> list[int]:
-    """BC_DIFF_SEEDS="0-79" (default), "17", "3,17,40-45": the generated cases to run."""
-    spec = os.environ.get("BC_DIFF_SEEDS", "0-79")
+    """BC_DIFF_SEEDS="0-59" (default), "17", "3,17,40-45": the generated cases to run."""
+    spec = os.environ.get("BC_DIFF_SEEDS", "0-59")
     seeds: list[int] = []
     for part in spec.split(","):
         part = part.strip()
