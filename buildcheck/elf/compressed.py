@@ -10,11 +10,13 @@ memory stays at the chunk size, however large the section says it is.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import mmap
 import struct
 import tempfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -85,12 +87,12 @@ def decompress_to_map(data: Any, section: RawSection, comp: Compression,
     """
     end = file_span(section, len(data))[1]
     if comp.kind in ("zlib", "zlib-gnu"):
-        inflater: Any = zlib.decompressobj()
+        pieces_of: Callable[[memoryview], Iterator[bytes]] = _zlib_pieces
     elif comp.kind == "zstd":
         module = zstd_module()
         if module is None:
             raise CannotDecompress("zstd")
-        inflater = _zstd_inflater(module)
+        pieces_of = functools.partial(_zstd_pieces, module)
     else:
         raise CannotDecompress(comp.kind)
 
@@ -99,20 +101,12 @@ def decompress_to_map(data: Any, section: RawSection, comp: Compression,
     written = 0
     view = memoryview(data)
     try:
-        pos = comp.payload_start
-        while pos < end and written < limit:
-            chunk = view[pos:min(pos + _CHUNK, end)]
-            pos += len(chunk)
-            piece = inflater.decompress(chunk, _CHUNK) if comp.kind != "zstd" else inflater.decompress(chunk)
-            while True:
-                piece = piece[:limit - written]
-                out.write(piece)
-                written += len(piece)
-                # zlib holds back input when output hits max_length; drain it before feeding more.
-                tail = getattr(inflater, "unconsumed_tail", b"")
-                if not tail or written >= limit:
-                    break
-                piece = inflater.decompress(tail, _CHUNK)
+        for piece in pieces_of(view[comp.payload_start:end]):
+            piece = piece[:limit - written]
+            out.write(piece)
+            written += len(piece)
+            if written >= limit:
+                break
     except Exception as exc:  # zlib.error, and zstd libraries raise their own error types
         raise CannotDecompress(str(exc)) from None
     finally:
@@ -127,10 +121,40 @@ def decompress_to_map(data: Any, section: RawSection, comp: Compression,
     return Span(mapped, 0, written), problem
 
 
-def _zstd_inflater(module: Any) -> Any:
-    if hasattr(module, "ZstdDecompressor") and hasattr(module.ZstdDecompressor(), "decompressobj"):
-        return module.ZstdDecompressor().decompressobj()  # the zstandard package
-    return module.ZstdDecompressor()  # compression.zstd (3.14)
+# Every decoder below yields pieces of at most _CHUNK bytes, however well the input
+# compresses: a few KB of crafted zstd or zlib expand to gigabytes, and memory must
+# not follow the declared (or undeclared) size of garbage.
+
+def _zlib_pieces(payload: memoryview) -> Iterator[bytes]:
+    inflater = zlib.decompressobj()
+    for pos in range(0, len(payload), _CHUNK):
+        piece = inflater.decompress(payload[pos:pos + _CHUNK], _CHUNK)
+        while piece:
+            yield piece
+            # zlib holds back input when output hits max_length; drain it before feeding more.
+            piece = inflater.decompress(inflater.unconsumed_tail, _CHUNK) if inflater.unconsumed_tail else b""
+        if inflater.eof:
+            return
+
+
+def _zstd_pieces(module: Any, payload: memoryview) -> Iterator[bytes]:
+    if hasattr(module.ZstdDecompressor(), "stream_reader"):  # the zstandard package
+        reader = module.ZstdDecompressor().stream_reader(payload, read_size=_CHUNK, read_across_frames=True)
+        while piece := reader.read(_CHUNK):
+            yield piece
+        return
+    decompressor = module.ZstdDecompressor()  # compression.zstd (Python 3.14)
+    pos = 0
+    while not decompressor.eof:
+        chunk = b""
+        if decompressor.needs_input:
+            chunk = payload[pos:pos + _CHUNK]
+            pos += len(chunk)
+            if not chunk:
+                return
+        piece = decompressor.decompress(chunk, _CHUNK)
+        if piece:
+            yield piece
 
 
 def section_span(data: Any, header: ElfHeader, section: RawSection | None,

@@ -155,7 +155,9 @@ def _inspect(path: str, data: Any, file_size: int, stack: contextlib.ExitStack,
         by_name.setdefault(raw.name, raw)
     info_raw = by_name.get(".debug_info") or by_name.get(".zdebug_info")
     info_section = next((s for s in sections if info_raw is not None and s.index == info_raw.index), None)
-    debug_info_bytes = info_section.uncompressed_size if info_section else 0
+    # A .debug_info without file bytes (NOBITS, or a damaged type) holds no debug info to charge.
+    has_info = info_section is not None and info_raw is not None and info_raw.occupies_file
+    debug_info_bytes = info_section.uncompressed_size if has_info else 0
 
     link = notes.debuglink(data, header, raw_sections)
     walk = _walk_debug_info(path, data, header, raw_sections, by_name, stack, progress, warnings)
