@@ -130,7 +130,7 @@ def _finding_fix(scan: ScanResult, rule: str, origin: Origin | None = None) -> s
     return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Seen:
     """What the binary shows, in the terms the settings speak."""
 
