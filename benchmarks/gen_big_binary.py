@@ -188,13 +188,20 @@ def build_medium(jobs: int) -> Path:
 # --- huge: medium's .debug_info repeated, each copy with its own .debug_abbrev ---
 
 def _sections(path: Path) -> dict[str, tuple[int, int, int]]:
-    """name -> (sh_offset, sh_size, sh_flags), through pyelftools (headers only)."""
-    from elftools.elf.elffile import ELFFile
-
+    """name -> (sh_offset, sh_size, sh_flags) from the section header table (ELF64 little-endian only)."""
     with open(path, "rb") as f:
-        elf = ELFFile(f)
-        assert elf.little_endian and elf.elfclass == 64, "the benchmark builds x86-64 binaries"
-        return {s.name: (s["sh_offset"], s["sh_size"], s["sh_flags"]) for s in elf.iter_sections()}
+        ehdr = f.read(64)
+        if ehdr[:4] != b"\x7fELF" or ehdr[4] != 2 or ehdr[5] != 1:
+            sys.exit(f"{path}: the benchmark builds x86-64 (ELF64 little-endian) binaries")
+        shoff, = struct.unpack_from("<Q", ehdr, 0x28)
+        shentsize, shnum, shstrndx = struct.unpack_from("<HHH", ehdr, 0x3A)
+        f.seek(shoff)
+        table = f.read(shentsize * shnum)
+        headers = [struct.unpack_from("<IIQQQQ", table, i * shentsize) for i in range(shnum)]
+        names_offset, names_size = headers[shstrndx][4], headers[shstrndx][5]
+        f.seek(names_offset)
+        names = f.read(names_size)
+    return {names[h[0]:names.index(b"\0", h[0])].decode(): (h[4], h[5], h[2]) for h in headers}
 
 
 def _abbrev_offset_fields(info: bytes) -> list[tuple[int, str]]:

@@ -20,6 +20,8 @@ import pytest
 from helpers import binutils as ref
 from helpers import corrupt
 
+pytestmark = pytest.mark.skipif(not ref.READELF, reason="readelf (binutils) is not installed")
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "binaries"
 # A hang is a failure, not a wait: every run gets this much, far above a normal run's time.
 HANG_GUARD_SECONDS = 120

@@ -17,9 +17,18 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "fixtures" / "binaries" / "src"
 
-RUSTUP_RUSTC = Path.home() / ".cargo" / "bin" / "rustc"
-RUSTUP_CARGO = Path.home() / ".cargo" / "bin" / "cargo"
+RUSTUP_BIN = Path.home() / ".cargo" / "bin"
 DEBIAN_RUSTC = Path("/usr/bin/rustc")
+
+
+def _newest(tool: str) -> Path:
+    """rustup's tool when installed (the current stable), else the one on PATH (CI: Debian's)."""
+    rustup = RUSTUP_BIN / tool
+    return rustup if rustup.exists() else Path(shutil.which(tool) or rustup)
+
+
+RUSTC = _newest("rustc")
+CARGO = _newest("cargo")
 
 HELLO_RS = 'fn main() {\n    println!("hello {}", std::env::args().count());\n}\n'
 
@@ -118,8 +127,8 @@ fn main() {
 
 
 def _cargo_mixed(work: Path) -> Path:
-    if not RUSTUP_CARGO.exists():
-        pytest.skip(f"{RUSTUP_CARGO} is not installed")
+    if not CARGO.exists():
+        pytest.skip("cargo is not installed")
     _need("gcc")
     project = work / "cargomix"
     (project / "src").mkdir(parents=True)
@@ -130,7 +139,7 @@ def _cargo_mixed(work: Path) -> Path:
     shutil.copy(SRC / "mixc.c", project / "native" / "mixc.c")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CARGO_", "RUSTFLAGS", "RUSTUP_TOOLCHAIN"))}
     env["CARGO_TARGET_DIR"] = str(project / "target")
-    _run([str(RUSTUP_CARGO), "build", "--release", "--offline", "--quiet"], cwd=project, env=env)
+    _run([str(CARGO), "build", "--release", "--offline", "--quiet"], cwd=project, env=env)
     return project / "target" / "release" / "cargomix"
 
 
@@ -147,8 +156,8 @@ RECIPES: dict[str, Callable[[Path], Path]] = {
     "gcc-c-object": _gcc("-g", "-c"),
     "gcc-shared": _gcc("-g", "-fPIC", "-shared", "-DNO_MAIN"),
     "g++-g": _gcc("-g", source="greet.cpp", compiler="g++"),
-    "rustc-std": _rustc(RUSTUP_RUSTC),
-    "rustc-std-g": _rustc(RUSTUP_RUSTC, "-g"),
+    "rustc-std": _rustc(RUSTC),
+    "rustc-std-g": _rustc(RUSTC, "-g"),
     "rustc-debian-g": _rustc(DEBIAN_RUSTC, "-g"),
     "cargo-mixed": _cargo_mixed,
 }
