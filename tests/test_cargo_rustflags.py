@@ -118,3 +118,12 @@ def test_malformed_cfg_is_a_config_error(key):
 
 def test_non_cfg_key_is_not_an_expression():
     assert parse_cfg_key("x86_64-unknown-linux-gnu") is None
+
+
+def test_opt_level_in_the_other_tiers_turns_debug_assertions_off_for_cfg_keys(tmp_path):
+    config = ('[build]\nrustflags = ["-Copt-level=2"]\n[target.\'cfg(debug_assertions)\']\nrustflags = ["--cfg", "da"]\n'
+              '[target.\'cfg(unix)\']\nrustflags = ["--cfg", "u"]\n')
+    got = resolve(tmp_path, config, {})
+    assert got.winner.flags == ("--cfg", "u")
+    got = resolve(tmp_path, config.replace("-Copt-level=2", "-Copt-level=0"), {})
+    assert got.winner.flags == ("--cfg", "da", "--cfg", "u")

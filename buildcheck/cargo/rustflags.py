@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from buildcheck.cargo.cfg import cfg_for_triple, evaluate, parse_cfg_key
+from buildcheck.cargo.cfg import TargetCfg, cfg_for_triple, evaluate, parse_cfg_key
 from buildcheck.cargo.env_config import ConfigReader, env_name
+from buildcheck.cargo.levels import codegen_options
 from buildcheck.model import Origin, Sourced
 
 Tier = Literal["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "target", "build", "none"]
@@ -87,7 +88,10 @@ def _target_tier(reader: ConfigReader, triple: str) -> TierFlags | None:
     items: list[Sourced[str]] = list(reader.string_list(("target", triple, "rustflags")) or ())
     targets = reader.node(("target",))
     if targets is not None and targets.kind == "table":
-        cfg = cfg_for_triple(triple)
+        # Cargo asks `rustc --print cfg` with the rustflags it has without the cfg keys: an optimisation level
+        # there turns `debug_assertions` off (differential case #8).
+        base = [i.value for i in items] or [i.value for i in (reader.string_list(("build", "rustflags")) or ())]
+        cfg = _with_flags(cfg_for_triple(triple), base)
         for key in sorted(targets.value):
             expr = parse_cfg_key(key)
             if expr is None or not evaluate(expr, cfg):
@@ -97,6 +101,22 @@ def _target_tier(reader: ConfigReader, triple: str) -> TierFlags | None:
                 # cfg keys are never read from the environment: only the table counts.
                 items.extend(ConfigReader(node, {}, reader.cargo_version).string_list(()) or ())
     return TierFlags("target", tuple(items)) if items else None
+
+
+def _with_flags(cfg: TargetCfg, flags: list[str]) -> TargetCfg:
+    """rustc's debug_assertions default follows the opt-level (on only at 0) unless -C debug-assertions says."""
+    opt_level: str | None = None
+    assertions: bool | None = None
+    for _index, name, value in codegen_options(flags):
+        if name == "opt-level":
+            opt_level = value
+        elif name == "debug-assertions":
+            assertions = value in (None, "", "y", "yes", "on", "true")
+    if "-O" in flags:
+        opt_level = "2"
+    on = assertions if assertions is not None else (opt_level in (None, "0"))
+    names = cfg.names | {"debug_assertions"} if on else cfg.names - {"debug_assertions"}
+    return TargetCfg(frozenset(names), cfg.values)
 
 
 def resolve_rustflags(reader: ConfigReader, env: Mapping[str, str], triple: str) -> RustflagsResolution:
