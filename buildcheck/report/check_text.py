@@ -7,10 +7,9 @@ from rich.markup import escape
 
 from buildcheck.gate import GateReport
 from buildcheck.i18n import _
+from buildcheck.report.findings_text import most_severe_first, render_findings
 from buildcheck.sizes import format_size
 
-_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _percent(part: int, whole: int) -> str:
@@ -37,16 +36,8 @@ def render(console: Console, report: GateReport) -> None:
             percent=_percent(ev.debug_bytes, ev.file_size), stripped=format_size(ev.stripped_size_estimate)))
         console.print("  " + escape(binary.explanation.headline))
 
-    findings = sorted(report.findings, key=lambda f: _SEVERITY_ORDER[f.severity])
-    if findings:
-        console.print(_("\n[bold]Findings[/]"))
-    for finding in findings:
-        style = _SEVERITY_STYLE[finding.severity]
-        console.print(f"  [{style}]{finding.severity}[/] {finding.rule} {escape(finding.message)}")
-        if finding.origin is not None:
-            console.print(_("      at {where}").format(where=escape(finding.origin.describe())))
-        if finding.fix:
-            console.print(_("      [green]fix:[/] {fix}").format(fix=escape(finding.fix)))
+    findings = most_severe_first(report.findings)
+    render_findings(console, findings)
 
     verdict = report.verdict
     counts = verdict.counts

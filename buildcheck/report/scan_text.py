@@ -11,9 +11,9 @@ from rich.table import Table
 
 from buildcheck.cargo.scan import ScanResult
 from buildcheck.i18n import _
+from buildcheck.report.findings_text import most_severe_first, render_findings
 from buildcheck.model import Sourced
 
-_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _value(value: object) -> str:
@@ -31,7 +31,6 @@ def _origin(sourced: Sourced) -> str:
     return text
 
 
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def render(console: Console, result: ScanResult) -> None:
@@ -97,16 +96,8 @@ def render(console: Console, result: ScanResult) -> None:
         console.print(_("[bold]Verdict:[/] no debug sections expected in the binary (strip {strip}).").format(
             strip=result.strip))
 
-    findings = sorted(result.findings, key=lambda f: _SEVERITY_ORDER[f.severity])
-    if findings:
-        console.print(_("\n[bold]Findings[/]"))
-    for finding in findings:
-        style = _SEVERITY_STYLE[finding.severity]
-        console.print(f"  [{style}]{finding.severity}[/] {finding.rule} {escape(finding.message)}")
-        if finding.origin is not None:
-            console.print(_("      at {where}").format(where=escape(finding.origin.describe())))
-        if finding.fix:
-            console.print(_("      [green]fix:[/] {fix}").format(fix=escape(finding.fix)))
+    findings = most_severe_first(result.findings)
+    render_findings(console, findings)
 
     first_fix = next((f.fix for f in findings if f.fix and f.severity == "error"), None)
     if first_fix:
