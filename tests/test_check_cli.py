@@ -51,11 +51,11 @@ def test_parent_directory_config_line_3_in_json_and_github(tmp_path):
     assert bc002["location"] == {"path": str(config), "line": 3}
     assert data["verdict"]["result"] == "fail"
 
-    # Outside the repository (the workspace is the root): an annotation that names the file and line.
+    # Outside the repository (the workspace is the root): an annotation at the file's absolute path and line.
     done = s.run("check", "--format", "github")
     assert done.returncode == 1
     line = next(x for x in done.stdout.splitlines() if "BC002" in x)
-    assert line.startswith("::error ") and f"(at {config}:3)" in line
+    assert line.startswith(f"::error file={config},line=3,title=BC002")
 
     # The same checkout inside a git repository rooted at parent/: a file annotation at that line.
     (s.root / "parent" / ".git").mkdir()

@@ -35,13 +35,13 @@ def annotation(finding: Finding, *, root: str, manifest_path: str | None) -> str
     location = locate(finding.origin, root=root, manifest_path=manifest_path)
     message = finding.message
     properties: list[tuple[str, str]] = []
-    if location is not None and location.relative_path is not None:
-        properties.append(("file", location.relative_path))
+    if location is not None:
+        # Outside the repository (~/.cargo/config.toml, a parent directory's .cargo/) GitHub cannot
+        # draw the annotation on a diff, but it still lists it with this file and line, and a
+        # reader (or a script) needs exactly that: the absolute path says where to go.
+        properties.append(("file", location.relative_path or location.absolute_path))
         if location.line is not None:
             properties.append(("line", str(location.line)))
-    elif location is not None:
-        message += " " + _("(at {path})").format(
-            path=location.absolute_path + (f":{location.line}" if location.line else ""))
     stands_in = location.stands_in_for if location else finding.origin
     if stands_in is not None and stands_in.kind != "file":
         message += " " + _("(from {origin})").format(origin=stands_in.describe())
