@@ -124,3 +124,19 @@ def test_generated_documents_locate_every_assignment(entries):
     lines = locate_keys(text)
     for key, line in expected.items():
         assert lines.get(key) == line, (key, text)
+
+
+def test_unclosed_value_at_end_of_document_points_at_the_last_line():
+    from buildcheck.cargo.toml_source import parse_toml
+    from buildcheck.errors import ConfigError
+
+    for text, line in (("[profile.release]\ndebug = [\n", 2), ("[build]\nrustflags = [\"-g\",", 2),
+                       ("a = 1\nb = '''\nunclosed\n", 3)):
+        try:
+            parse_toml(text, "/x/.cargo/config.toml")
+        except ConfigError as exc:
+            assert exc.line == line, (text, str(exc))
+            assert str(exc).startswith(f"/x/.cargo/config.toml:{line}: could not parse TOML")
+            assert "end of document" not in str(exc)
+        else:
+            raise AssertionError(f"{text!r} parsed")

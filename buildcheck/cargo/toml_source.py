@@ -66,6 +66,11 @@ def parse_toml(text: str, path: Path | str, *, locate: bool = True) -> TomlDocum
         match = _ERROR_POSITION.search(message)
         line = int(match.group(1)) if match else None
         message = _ERROR_POSITION.sub("", message).strip()
+        if line is None and "(at end of document)" in message:
+            # An unclosed array, table or string: the decoder only says "end of document", and
+            # the last line is where a person starts looking (cargo points there too).
+            line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+            message = message.replace("(at end of document)", "").strip()
         raise ConfigError(_("could not parse TOML: {message}").format(message=message),
                           path=str(path), line=line) from None
     return TomlDocument(Path(path), data, locate_keys(text) if locate else {})
