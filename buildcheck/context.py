@@ -15,6 +15,21 @@ class RunContext:
     env: Mapping[str, str]
     cwd: str
     color: str = "auto"  # auto | always | never
+    cpuinfo_path: str = "/proc/cpuinfo"
+
+    def host_cpu_features(self) -> frozenset[str] | None:
+        """This host's CPU features in rustc's names, read here at the edge; None where there are none.
+
+        The scanner needs them only for `cfg(target_feature = ...)` keys under `-C target-cpu=native`.
+        """
+        from buildcheck.errors import InputError
+        from buildcheck.recommend.cpu_features import cpuinfo_flags, read_cpuinfo, rustc_features
+
+        try:
+            flags = cpuinfo_flags(read_cpuinfo(self.cpuinfo_path))
+        except InputError:
+            return None
+        return rustc_features(flags) if flags else None
 
     def use_color(self, isatty: bool) -> bool:
         """An explicit --color wins; under auto, NO_COLOR (non-empty), then FORCE_COLOR, then the terminal decide."""

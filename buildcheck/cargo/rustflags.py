@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from buildcheck.cargo.cfg import TargetCfg, cfg_for_triple, evaluate, parse_cfg_key
+from buildcheck.cargo.cfg import TargetCfg, cfg_for_triple, evaluate, parse_cfg_key, with_codegen_features
 from buildcheck.cargo.env_config import ConfigReader, env_name
 from buildcheck.cargo.levels import codegen_options
 from buildcheck.model import Origin, Sourced
@@ -84,14 +84,17 @@ def _env_tier(env: Mapping[str, str], name: Literal["CARGO_ENCODED_RUSTFLAGS", "
     return TierFlags(name, tuple(Sourced(flag, origin) for flag in flags), origin)
 
 
-def _target_tier(reader: ConfigReader, triple: str) -> TierFlags | None:
+def _target_tier(reader: ConfigReader, triple: str, host_features: frozenset[str] | None) -> TierFlags | None:
     items: list[Sourced[str]] = list(reader.string_list(("target", triple, "rustflags")) or ())
     targets = reader.node(("target",))
     if targets is not None and targets.kind == "table":
         # Cargo asks `rustc --print cfg` with the rustflags it has without the cfg keys: an optimisation level
-        # there turns `debug_assertions` off (differential case #8).
+        # there turns `debug_assertions` off, a target-cpu or target-feature changes `target_feature`
+        # (differential case #8).
         base = [i.value for i in items] or [i.value for i in (reader.string_list(("build", "rustflags")) or ())]
         cfg = _with_flags(cfg_for_triple(triple), base)
+        cfg = with_codegen_features(cfg, [(name, value) for _i, name, value in codegen_options(base)],
+                                    host_features=host_features)
         for key in sorted(targets.value):
             expr = parse_cfg_key(key)
             if expr is None or not evaluate(expr, cfg):
@@ -119,14 +122,15 @@ def _with_flags(cfg: TargetCfg, flags: list[str]) -> TargetCfg:
     return TargetCfg(frozenset(names), cfg.values)
 
 
-def resolve_rustflags(reader: ConfigReader, env: Mapping[str, str], triple: str) -> RustflagsResolution:
+def resolve_rustflags(reader: ConfigReader, env: Mapping[str, str], triple: str, *,
+                      native_features: frozenset[str] | None = None) -> RustflagsResolution:
     """The rustflags of target units for `triple`, and every lower tier that was set but ignored."""
     candidates: list[TierFlags] = []
     for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"):
         tier = _env_tier(env, name)  # type: ignore[arg-type]
         if tier is not None:
             candidates.append(tier)
-    target = _target_tier(reader, triple)
+    target = _target_tier(reader, triple, native_features)
     if target is not None:
         candidates.append(target)
     build = reader.string_list(("build", "rustflags"))

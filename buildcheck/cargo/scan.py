@@ -209,7 +209,14 @@ def _target_triple(target: str | None, reader: ConfigReader, host_triple: str) -
 def scan(*, cwd: Path, env: Mapping[str, str], profile: str = "release", target: str | None = None,
          config_args: Sequence[str] = (), cargo: str | None = None,
          host_triple: str = "x86_64-unknown-linux-gnu",
-         run_cargo_version: Callable[[str, Mapping[str, str]], str | None] | None = None) -> ScanResult:
+         run_cargo_version: Callable[[str, Mapping[str, str]], str | None] | None = None,
+         host_cpu_features: frozenset[str] | None = None) -> ScanResult:
+    """Resolve what cargo will do from `cwd` with `env`.
+
+    host_cpu_features: the build host's CPU features in rustc's names (read from /proc/cpuinfo
+    by the caller); `-C target-cpu=native` in rustflags makes `cfg(target_feature = ...)`
+    config keys follow them. None: such keys see only the target's baseline features.
+    """
     from buildcheck.cargo.findings import build_findings  # the advice is the last step
 
     cwd = Path(cwd).resolve()
@@ -228,7 +235,8 @@ def scan(*, cwd: Path, env: Mapping[str, str], profile: str = "release", target:
     resolved = resolve_profile(profile, manifest=manifest, reader=reader, version=version, env=env)
     graph = build_graph(workspace) if workspace else empty_graph()
 
-    rustflags = resolve_rustflags(reader, env, triple)
+    native = host_cpu_features if triple == host_triple else None
+    rustflags = resolve_rustflags(reader, env, triple, native_features=native)
     directories = [workspace.root] if workspace else []
     if cwd not in directories:
         directories.append(cwd)
@@ -237,7 +245,8 @@ def scan(*, cwd: Path, env: Mapping[str, str], profile: str = "release", target:
     if make is not None and make.value_under_make is not None:
         make_env = dict(env)
         make_env["RUSTFLAGS"] = make.value_under_make
-        alternative = resolve_rustflags(ConfigReader(loaded.merged, make_env, version, cli_files), make_env, triple)
+        alternative = resolve_rustflags(ConfigReader(loaded.merged, make_env, version, cli_files), make_env, triple,
+                                        native_features=native)
         if alternative.winner != rustflags.winner:
             make_rustflags = alternative
 

@@ -38,7 +38,7 @@ def command(ctx: RunContext, directory: str | None, binaries: tuple[str, ...], m
         raise UsageError(_("{path} is not a directory").format(path=cwd))
     if max_size is not None and not binaries:
         raise UsageError(_("--max-size needs at least one --binary to measure"))
-    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo)
+    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo, host_cpu_features=ctx.host_cpu_features())
     # Read every binary before printing anything: a bad path gives one clean error line (exit 2).
     reports = [inspect_binary(path) for path in binaries]  # named as typed, as `inspect` names them
     report = run_gate(result, reports, max_size=max_size, fail_on=fail_on)  # type: ignore[arg-type]

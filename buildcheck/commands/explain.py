@@ -43,7 +43,7 @@ def command(ctx: RunContext, arguments: tuple[str, ...], profile: str, cargo: st
 
     binary, directory = split_arguments(Path(ctx.cwd), arguments)
     report = inspect_binary(str(binary)) if binary is not None else None
-    explanation = explain(scan(cwd=directory, env=ctx.env, profile=profile, cargo=cargo), report)
+    explanation = explain(scan(cwd=directory, env=ctx.env, profile=profile, cargo=cargo, host_cpu_features=ctx.host_cpu_features()), report)
     if output_format == "json":
         from buildcheck.report import explain_json
 

@@ -53,7 +53,7 @@ def command(ctx: RunContext, directory: str | None, write: bool, profile: str, c
     cwd = Path(ctx.cwd) / directory if directory else Path(ctx.cwd)
     if not cwd.is_dir():
         raise UsageError(_("{path} is not a directory").format(path=cwd))
-    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo)
+    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo, host_cpu_features=ctx.host_cpu_features())
     causes = config_causes(result)
     # Every edit is computed (and checked) before anything is written, so a bad file stops the run
     # before a single file has changed.

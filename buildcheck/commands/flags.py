@@ -43,7 +43,7 @@ def command(ctx: RunContext, directory: str | None, shell: str, profile: str, po
     cwd = Path(ctx.cwd) / directory if directory else Path(ctx.cwd)
     if not cwd.is_dir():
         raise UsageError(_("{path} is not a directory").format(path=cwd))
-    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo)
+    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo, host_cpu_features=ctx.host_cpu_features())
 
     summary = None
     if result.target.startswith("x86_64"):

@@ -29,7 +29,7 @@ def command(ctx: RunContext, directory: str | None, profile: str, target: str | 
     cwd = Path(ctx.cwd) / directory if directory else Path(ctx.cwd)
     if not cwd.is_dir():
         raise UsageError(_("{path} is not a directory").format(path=cwd))
-    result = scan(cwd=cwd, env=ctx.env, profile=profile, target=target, config_args=config_args, cargo=cargo)
+    result = scan(cwd=cwd, env=ctx.env, profile=profile, target=target, config_args=config_args, cargo=cargo, host_cpu_features=ctx.host_cpu_features())
     if output_format == "json":
         from buildcheck.report import scan_json
 

@@ -14,12 +14,7 @@ from __future__ import annotations
 # Entries #6, #7 and #9 (colliding CARGO_PROFILE_* names, proc-macros as host units, two package
 # overrides matching one crate) were fixed by the scanner in 294ff31 (19:45) and removed here.
 # The opt-level half of #8 (debug_assertions) was fixed in e8d93d4 (20:00); target features remain.
-_CFG_WITH_RUSTFLAGS = ("cargo evaluates target.'cfg(..)' with the non-cfg tiers' rustflags (-C target-cpu=native "
-                       "turns target features on); buildcheck ignores them for target_feature (#8)")
+# The target-feature half of #8 was fixed by the lead (cfg.with_codegen_features: target-cpu=native
+# from /proc/cpuinfo, x86-64-vN levels, -C target-feature); no scanner bug is known now.
 
-KNOWN_SCANNER_BUGS: dict[tuple[str, str], str] = {
-    ("stable", "cfg-target-feature-follows-target-cpu-in-build-rustflags"): _CFG_WITH_RUSTFLAGS,
-    ("debian", "cfg-target-feature-follows-target-cpu-in-build-rustflags"): _CFG_WITH_RUSTFLAGS,
-    ("stable", "cfg-target-feature-follows-target-cpu-in-target-rustflags"): _CFG_WITH_RUSTFLAGS,
-    ("debian", "cfg-target-feature-follows-target-cpu-in-target-rustflags"): _CFG_WITH_RUSTFLAGS,
-}
+KNOWN_SCANNER_BUGS: dict[tuple[str, str], str] = {}

@@ -99,13 +99,16 @@ class Prediction:
 
 def run_scan(case: Case, cargo: Cargo, root: Path) -> Prediction:
     from buildcheck.cargo.scan import scan
+    from buildcheck.context import RunContext
     from buildcheck.errors import ConfigError
 
     env = base_env(root, cargo) | case.env_for(root, cargo.version)
     try:
         result = scan(cwd=root / case.cwd, env=env, profile=case.profile, target=case.target,
                       config_args=tuple(case.config_args),
-                      cargo=cargo.cargo if case.toolchain in CARGO_PATH_MODES else None)
+                      cargo=cargo.cargo if case.toolchain in CARGO_PATH_MODES else None,
+                      # as the CLI does: the host's /proc/cpuinfo, for cfg(target_feature) under target-cpu=native
+                      host_cpu_features=RunContext(env={}, cwd=str(root)).host_cpu_features())
     except ConfigError as exc:
         return Prediction(None, str(exc))
     return Prediction(result, None)
