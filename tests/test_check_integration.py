@@ -81,7 +81,7 @@ _DOC_COMMAND = re.compile(r"(?:^\$ |run: |^\s*- (?:status=0; )?)(buildcheck \S.*
 
 @pytest.mark.parametrize("page", ["ci.md", "check.md", "explain.md"])
 def test_commands_in_the_docs_parse(page):
-    text = (REPO / "docs" / page).read_text()
+    text = (REPO / "docs" / "en" / page).read_text()
     commands = []
     for match in _DOC_COMMAND.finditer(text):
         line = re.split(r" \|\|? | > ", match.group(1))[0]
