@@ -424,7 +424,7 @@ def _headline(scan: ScanResult, ev: BinaryEvidence | None, causes: list[Cause],
     else:
         match = ""
     toolchain = _(" on {cause}").format(cause=strip_cause.summary) if strip_cause is not None else ""
-    return "{size}; {what}{match}{toolchain}.{fix}".format(size=size, what=what, match=match, toolchain=toolchain,
+    return _("{size}; {what}{match}{toolchain}.{fix}").format(size=size, what=what, match=match, toolchain=toolchain,
                                                           fix=fix_text)
 
 

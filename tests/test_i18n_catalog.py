@@ -60,6 +60,12 @@ def strings_of(message) -> tuple[list[str], list[str]]:
     return ids, strs
 
 
+def test_every_message_in_the_source_has_a_chinese_translation(template, catalog):
+    missing = update_catalogs.untranslated(template, catalog)
+    assert not missing, (f"{len(missing)} messages lack a zh translation; run tools/update_catalogs.py and "
+                         f"translate them: {missing[:10]}")
+
+
 def test_translations_keep_the_placeholders_of_their_msgid(catalog):
     checked = 0
     for message in catalog:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from buildcheck import cli, i18n
@@ -87,3 +89,37 @@ def test_unsupported_language_falls_back_to_english():
     i18n.set_language("fr")
     assert i18n.current_language() == "en"
     assert i18n._("Usage:") == "Usage:"
+
+
+@pytest.mark.parametrize("command", list(cli.COMMANDS))
+def test_every_command_has_help_with_examples_in_both_languages(command):
+    """A fresh process per language: a command's help text is fixed when its module is imported."""
+    import subprocess
+    import sys
+
+    for lang, examples, usage in (("en", "Examples:", "Usage:"), ("zh", "示例：", "用法:")):
+        result = subprocess.run([sys.executable, "-m", "buildcheck", "--lang", lang, command, "--help"],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert examples in result.stdout and usage in result.stdout, (command, lang, result.stdout)
+        assert f"buildcheck {command}" in result.stdout.split(examples, 1)[1]
+    # every option's help is translated too: each option line's description has Chinese in it
+    zh = subprocess.run([sys.executable, "-m", "buildcheck", "--lang", "zh", command, "--help"],
+                        capture_output=True, text=True, timeout=60).stdout
+    lines = zh.split("\n选项:\n", 1)[1].splitlines()
+    described = 0
+    for index, line in enumerate(lines):
+        if not line.startswith("  -"):
+            continue
+        parts = re.split(r"\s{2,}", line.strip(), maxsplit=1)
+        description = parts[1] if len(parts) > 1 else lines[index + 1].strip()
+        assert re.search("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", description), (command, line)
+        described += 1
+    assert described >= 1
+
+
+def test_version(capsys, monkeypatch):
+    from buildcheck import __version__
+
+    code, out, _err = run(capsys, ["--version"], monkeypatch)
+    assert code == 0 and out.strip() == f"buildcheck, version {__version__}"

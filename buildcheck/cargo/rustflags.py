@@ -19,6 +19,7 @@ from typing import Any, Literal
 from buildcheck.cargo.cfg import TargetCfg, cfg_for_triple, evaluate, parse_cfg_key, with_codegen_features
 from buildcheck.cargo.env_config import ConfigReader, env_name
 from buildcheck.cargo.levels import codegen_options
+from buildcheck.i18n import _
 from buildcheck.model import Origin, Sourced
 
 Tier = Literal["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "target", "build", "none"]
@@ -62,7 +63,7 @@ class RustflagsResolution:
     @property
     def flags(self) -> Sourced[tuple[str, ...]]:
         origins = self.winner.origins()
-        origin = origins[0] if origins else Origin.default("no rustflags set")
+        origin = origins[0] if origins else Origin.default(_("no rustflags set"))
         overridden = tuple(Sourced(h.flags, o) for h in self.hidden for o in h.origins()[:1])
         return Sourced(self.winner.flags, origin, overridden)
 

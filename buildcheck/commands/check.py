@@ -14,18 +14,23 @@ from buildcheck.recommend.verdict import FAIL_ON_CHOICES
 from buildcheck.sizes import ByteSize
 
 
-@click.command(name="check", help="CI gate: fail on settings or binaries that carry debug info.")
+@click.command(name="check", help=_(
+    "CI gate: fail on settings or binaries that carry debug info. Exit 0 pass, 1 fail, 2 usage error or "
+    "unreadable input.\n\n\b\nExamples:\n  buildcheck check damocles-worker\n  buildcheck check . "
+    "--binary target/release/damocles-worker --max-size 200MiB\n  buildcheck check . --format sarif > "
+    "buildcheck.sarif\n  buildcheck check . --format github          annotations in GitHub Actions\n  "
+    "buildcheck check . --fail-on warning"))
 @click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
 @click.option("--binary", "binaries", multiple=True, metavar="PATH",
-              help="A built binary to check as well (repeatable).")
+              help=_("A built binary to check as well (repeatable)."))
 @click.option("--max-size", type=ByteSize(), default=None, metavar="SIZE",
-              help="Fail when a --binary is larger: bytes, 50MiB (1024s), 200MB (1000s).")
-@click.option("--profile", default="release", show_default=True, help="The cargo profile to check.")
+              help=_("Fail when a --binary is larger: bytes, 50MiB (1024s), 200MB (1000s)."))
+@click.option("--profile", default="release", show_default=True, help=_("The cargo profile to check."))
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="error", show_default=True,
-              help="The lowest severity that fails the check.")
-@click.option("--cargo", default=None, metavar="PATH", help="The cargo whose version decides version-dependent rules.")
+              help=_("The lowest severity that fails the check."))
+@click.option("--cargo", default=None, metavar="PATH", help=_("The cargo whose version decides version-dependent rules."))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True, help="text, json (docs/check.md), sarif (code scanning), github (annotations).")
+              show_default=True, help=_("text, json (docs/en/check.md), sarif (code scanning), github (annotations)."))
 @click.pass_obj
 def command(ctx: RunContext, directory: str | None, binaries: tuple[str, ...], max_size: int | None, profile: str,
             fail_on: str, cargo: str | None, output_format: str) -> int:
@@ -64,5 +69,3 @@ def command(ctx: RunContext, directory: str | None, binaries: tuple[str, ...], m
         check_text.render(make_console(ctx), report)
     return report.verdict.exit_code
 
-
-command.help = _(command.help or "")

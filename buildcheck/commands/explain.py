@@ -29,12 +29,17 @@ def split_arguments(cwd: Path, arguments: tuple[str, ...]) -> tuple[Path | None,
     return binary, directory
 
 
-@click.command(name="explain", help="Join a binary's debug info with the settings that caused it.")
+@click.command(name="explain", help=_(
+    "Join a binary's debug info with the settings that caused it: the causes, most important first, each "
+    "with its evidence and fix. Without BINARY, from the settings alone.\n\n\b\nExamples:\n  buildcheck "
+    "explain target/release/damocles-worker\n  buildcheck explain target/release/damocles-worker "
+    "~/damocles/damocles-worker\n  buildcheck explain                          settings only, current "
+    "directory\n  buildcheck explain target/release/damocles-worker --format json"))
 @click.argument("arguments", nargs=-1, metavar="[BINARY] [DIR]")
-@click.option("--profile", default="release", show_default=True, help="The cargo profile the binary was built with.")
-@click.option("--cargo", default=None, metavar="PATH", help="The cargo whose version decides version-dependent rules.")
+@click.option("--profile", default="release", show_default=True, help=_("The cargo profile the binary was built with."))
+@click.option("--cargo", default=None, metavar="PATH", help=_("The cargo whose version decides version-dependent rules."))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for a person, json for scripts (docs/explain.md).")
+              help=_("text for a person, json for scripts (docs/en/explain.md)."))
 @click.pass_obj
 def command(ctx: RunContext, arguments: tuple[str, ...], profile: str, cargo: str | None, output_format: str) -> int:
     from buildcheck.cargo.scan import scan
@@ -55,5 +60,3 @@ def command(ctx: RunContext, arguments: tuple[str, ...], profile: str, cargo: st
         explain_text.render(make_console(ctx), explanation)
     return 0
 
-
-command.help = _(command.help or "")

@@ -4,7 +4,7 @@ Only files the scan read settings from are edited (the config layers and the wor
 root Cargo.toml); environment variables are never touched, only named on stderr with a
 pointer to `buildcheck flags`.
 
-Exit codes (docs/fix.md): 0 nothing to edit, or the edits were written; 1 a diff was
+Exit codes (docs/en/fix.md): 0 nothing to edit, or the edits were written; 1 a diff was
 shown and not written (so CI can run `buildcheck fix` as a check); 2 usage error,
 unreadable or invalid config, or a file that changed since it was read.
 """
@@ -37,12 +37,16 @@ def _check_writable(paths: list[str]) -> None:
                                "nothing was written").format(path=path))
 
 
-@click.command(name="fix", help="Show (or --write) the config-file edits that remove debug info.")
+@click.command(name="fix", help=_(
+    "Show (or --write) the config-file edits that remove debug info, as a unified diff. Only files the "
+    "scan read are edited, atomically, with a .bak backup. Exit 1 when a diff is shown and not written.\n"
+    "\n\b\nExamples:\n  buildcheck fix                              show the diff\n  buildcheck fix "
+    "--write                      apply it\n  buildcheck fix ~/damocles/damocles-worker > fix.patch"))
 @click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
 @click.option("--write", "write", is_flag=True,
-              help="Apply the edits (atomically, keeping a .bak backup of each file) instead of showing them.")
-@click.option("--profile", default="release", show_default=True, help="The cargo profile that will be built.")
-@click.option("--cargo", default=None, metavar="PATH", help="The cargo whose version decides version-dependent rules.")
+              help=_("Apply the edits (atomically, keeping a .bak backup of each file) instead of showing them."))
+@click.option("--profile", default="release", show_default=True, help=_("The cargo profile that will be built."))
+@click.option("--cargo", default=None, metavar="PATH", help=_("The cargo whose version decides version-dependent rules."))
 @click.pass_obj
 def command(ctx: RunContext, directory: str | None, write: bool, profile: str, cargo: str | None) -> int:
     from buildcheck.cargo.scan import scan
@@ -71,5 +75,3 @@ def command(ctx: RunContext, directory: str | None, write: bool, profile: str, c
                     env_causes=env_causes(result), needs_strip=needs_strip(result), profile=result.profile)
     return 1 if changed and not write else 0
 
-
-command.help = _(command.help or "")

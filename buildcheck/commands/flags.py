@@ -21,16 +21,20 @@ from buildcheck.recommend.shells import SHELLS
 DEFAULT_CPUINFO = "/proc/cpuinfo"
 
 
-@click.command(name="flags", help="Print the environment to build with: RUSTFLAGS without debug flags.")
+@click.command(name="flags", help=_(
+    "Print the environment to build with: RUSTFLAGS without debug flags, -C target-cpu=native kept (or "
+    "--portable), strip where cargo does not. stdout holds only what the shell evaluates; notes go to "
+    "stderr.\n\n\b\nExamples:\n  eval \"$(buildcheck flags)\"\n  buildcheck flags --shell fish | source\n"
+    "  buildcheck flags --shell github-env >> \"$GITHUB_ENV\"\n  buildcheck flags --portable"))
 @click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
 @click.option("--shell", "shell", type=click.Choice(SHELLS), default="sh", show_default=True,
-              help="Who reads the output: sh (eval), fish (source), github-env ($GITHUB_ENV) or make (include).")
-@click.option("--profile", default="release", show_default=True, help="The cargo profile that will be built.")
+              help=_("Who reads the output: sh (eval), fish (source), github-env ($GITHUB_ENV) or make (include)."))
+@click.option("--profile", default="release", show_default=True, help=_("The cargo profile that will be built."))
 @click.option("--portable", is_flag=True,
-              help="Instead of -C target-cpu=native: x86-64-v3 plus this host's sealing features, named explicitly.")
+              help=_("Instead of -C target-cpu=native: x86-64-v3 plus this host's sealing features, named explicitly."))
 @click.option("--cpuinfo", "cpuinfo_path", default=None, metavar="PATH",
-              help="The CPU description to read (default: /proc/cpuinfo).")
-@click.option("--cargo", default=None, metavar="PATH", help="The cargo whose version decides version-dependent rules.")
+              help=_("The CPU description to read (default: /proc/cpuinfo)."))
+@click.option("--cargo", default=None, metavar="PATH", help=_("The cargo whose version decides version-dependent rules."))
 @click.pass_obj
 def command(ctx: RunContext, directory: str | None, shell: str, profile: str, portable: bool,
             cpuinfo_path: str | None, cargo: str | None) -> int:
@@ -68,5 +72,3 @@ def command(ctx: RunContext, directory: str | None, shell: str, profile: str, po
     flags_text.render(rendered, summary=summary, plan=plan, portable=portable)
     return 0
 
-
-command.help = _(command.help or "")

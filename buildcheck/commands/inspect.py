@@ -10,13 +10,18 @@ from buildcheck.context import RunContext
 from buildcheck.i18n import _
 
 
-@click.command(name="inspect", help="Show where a binary's size went: sections, debug share, debug info by origin.")
+@click.command(name="inspect", help=_(
+    "Show where a binary's size went: sections, debug share, the size after `strip --strip-debug`, and "
+    "debug info by crate, language and compiler.\n\n\b\nExamples:\n  buildcheck inspect "
+    "target/release/damocles-worker\n  buildcheck inspect --top 0 --all-sections "
+    "target/release/damocles-worker\n  buildcheck inspect --format json target/release/damocles-worker > "
+    "release.json"))
 @click.argument("binaries", nargs=-1, required=True, metavar="BINARY...")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for a person, json for scripts (one object, or an array for several binaries).")
+              help=_("text for a person, json for scripts (one object, or an array for several binaries)."))
 @click.option("--top", type=click.IntRange(min=0), default=12, show_default=True,
-              help="Origins listed in text output (0: all).")
-@click.option("--all-sections", is_flag=True, help="List every section in text output, not only the largest.")
+              help=_("Origins listed in text output (0: all)."))
+@click.option("--all-sections", is_flag=True, help=_("List every section in text output, not only the largest."))
 @click.pass_obj
 def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top: int, all_sections: bool) -> int:
     from buildcheck.elf.inspect import inspect_binary
@@ -40,5 +45,3 @@ def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top:
         inspect_text.render(make_console(ctx), reports, top=top, all_sections=all_sections)
     return 0
 
-
-command.help = _(command.help or "")
