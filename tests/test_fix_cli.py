@@ -90,8 +90,10 @@ def test_several_files_one_diff_each(ws, tmp_path):
     (home / "config.toml").write_text('[build]\nrustflags = ["-g", "-C", "target-cpu=native"]\n')
     done = fix([], ws, hermetic(tmp_path))
     assert done.returncode == 1
-    assert done.stdout.count("\n--- a/") + done.stdout.startswith("--- a/") == 2
-    assert f"+++ b/{(home / 'config.toml').resolve()}" in done.stdout  # outside the project: absolute
+    assert done.stdout.count("\n--- ") + done.stdout.startswith("--- ") == 2
+    assert done.stdout.startswith("--- a/.cargo/config.toml\n")  # inside the project: git-style
+    absolute = (home / "config.toml").resolve()
+    assert f"\n--- {absolute}\n+++ {absolute}\n" in done.stdout  # outside the project: as `diff -u` prints it
 
 
 def test_broken_config_exits_2_before_writing_anything(ws, tmp_path):

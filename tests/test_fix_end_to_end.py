@@ -99,7 +99,9 @@ def test_fix_write_then_real_build_has_no_debug_flags(scenario, cargo, tmp_path)
 
     shown = _buildcheck(["fix", "--cargo", cargo], crate, env)
     assert shown.returncode == 1, shown.stderr
-    assert shown.stdout.startswith("--- a/") and "\n+" in shown.stdout
+    # Inside the project git-style `a/` paths, outside it the absolute path, as `diff -u` prints it.
+    header = "--- a/Cargo.toml\n" if scenario == "manifest-debug-2" else f"--- {config.resolve()}\n"
+    assert shown.stdout.startswith(header) and "\n+" in shown.stdout
     assert config.read_text().count("debug = true") + config.read_text().count("debug = 2") \
         + config.read_text().count('"-g"') == 1  # showing wrote nothing
 

@@ -221,3 +221,14 @@ def test_unreadable_and_non_utf8_files(tmp_path):
     bad.write_bytes(b"[build]\nx = \"\xff\"\n")
     with pytest.raises(ConfigError, match="UTF-8"):
         edit_config_file(bad, [DEBUG_OFF])
+
+
+def test_diff_headers_keep_absolute_paths_and_prefix_relative_ones(tmp_path):
+    from buildcheck.recommend.config_edit import SetKey, edit_config_text
+
+    text = "[profile.release]\ndebug = true\n"
+    absolute = edit_config_text(text, [SetKey(("profile", "release", "debug"), False)], path="/home/op/.cargo/config.toml")
+    assert absolute.diff.startswith("--- /home/op/.cargo/config.toml\n+++ /home/op/.cargo/config.toml\n")
+    relative = edit_config_text(text, [SetKey(("profile", "release", "debug"), False)], path="/w/Cargo.toml",
+                                display_path="Cargo.toml")
+    assert relative.diff.startswith("--- a/Cargo.toml\n+++ b/Cargo.toml\n")

@@ -224,9 +224,12 @@ def edit_config_text(text: str, edits: Sequence[Edit], *, path: str, display_pat
         raise ConfigError(_("refusing to edit: the result would change more than intended"), path=path)
 
     label = display_path or path
+    # git-style a/ b/ prefixes for relative paths (`patch -p1`, `git apply`); an absolute path such as
+    # ~/.cargo/config.toml stays as it is on both sides, as `diff -u` prints it (`patch -p0`).
+    before_label, after_label = (label, label) if os.path.isabs(label) else ("a/" + label, "b/" + label)
     diff = "".join(difflib.unified_diff(
         text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-        fromfile="a/" + label, tofile="b/" + label))
+        fromfile=before_label, tofile=after_label))
     if diff and not diff.endswith("\n"):
         diff += "\n\\ No newline at end of file\n"
     return EditResult(path=path, old_text=text, new_text=new_text, diff=diff,
