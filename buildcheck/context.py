@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -16,6 +17,16 @@ class RunContext:
     cwd: str
     color: str = "auto"  # auto | always | never
     cpuinfo_path: str = "/proc/cpuinfo"
+
+    def directory(self, argument: str | None) -> Path:
+        """The [DIR] a command works in: the argument (relative to the cwd), else the cwd; UsageError if absent."""
+        from buildcheck.errors import UsageError
+        from buildcheck.i18n import _
+
+        path = Path(self.cwd) / argument if argument else Path(self.cwd)
+        if not path.is_dir():
+            raise UsageError(_("{path} is not a directory").format(path=path))
+        return path
 
     def host_cpu_features(self) -> frozenset[str] | None:
         """This host's CPU features in rustc's names, read here at the edge; None where there are none.

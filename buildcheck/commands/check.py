@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -38,9 +37,7 @@ def command(ctx: RunContext, directory: str | None, binaries: tuple[str, ...], m
     from buildcheck.elf.inspect import inspect_binary
     from buildcheck.gate import repository_root, run_gate
 
-    cwd = Path(ctx.cwd) / directory if directory else Path(ctx.cwd)
-    if not cwd.is_dir():
-        raise UsageError(_("{path} is not a directory").format(path=cwd))
+    cwd = ctx.directory(directory)
     if max_size is not None and not binaries:
         raise UsageError(_("--max-size needs at least one --binary to measure"))
     result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo, host_cpu_features=ctx.host_cpu_features())

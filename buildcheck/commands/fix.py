@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from buildcheck.context import RunContext
-from buildcheck.errors import InputError, UsageError
+from buildcheck.errors import InputError
 from buildcheck.i18n import _
 
 
@@ -54,9 +54,7 @@ def command(ctx: RunContext, directory: str | None, write: bool, profile: str, c
     from buildcheck.recommend.from_scan import config_causes, edits_by_file, env_causes, needs_strip
     from buildcheck.report import fix_text
 
-    cwd = Path(ctx.cwd) / directory if directory else Path(ctx.cwd)
-    if not cwd.is_dir():
-        raise UsageError(_("{path} is not a directory").format(path=cwd))
+    cwd = ctx.directory(directory)
     result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo, host_cpu_features=ctx.host_cpu_features())
     causes = config_causes(result)
     # Every edit is computed (and checked) before anything is written, so a bad file stops the run

@@ -9,7 +9,6 @@ fish, make); the CPU summary, the SIGILL warning and every note go to stderr.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
@@ -44,9 +43,7 @@ def command(ctx: RunContext, directory: str | None, shell: str, profile: str, po
     from buildcheck.recommend.from_scan import flags_plan
     from buildcheck.report import flags_text
 
-    cwd = Path(ctx.cwd) / directory if directory else Path(ctx.cwd)
-    if not cwd.is_dir():
-        raise UsageError(_("{path} is not a directory").format(path=cwd))
+    cwd = ctx.directory(directory)
     result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo, host_cpu_features=ctx.host_cpu_features())
 
     summary = None

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from buildcheck.context import RunContext
-from buildcheck.errors import UsageError
 from buildcheck.i18n import _
 
 
@@ -31,9 +29,7 @@ def command(ctx: RunContext, directory: str | None, profile: str, target: str | 
             config_args: tuple[str, ...], cargo: str | None, output_format: str) -> int:
     from buildcheck.cargo.scan import scan
 
-    cwd = Path(ctx.cwd) / directory if directory else Path(ctx.cwd)
-    if not cwd.is_dir():
-        raise UsageError(_("{path} is not a directory").format(path=cwd))
+    cwd = ctx.directory(directory)
     result = scan(cwd=cwd, env=ctx.env, profile=profile, target=target, config_args=config_args, cargo=cargo, host_cpu_features=ctx.host_cpu_features())
     if output_format == "json":
         from buildcheck.report import scan_json
