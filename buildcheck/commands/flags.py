@@ -44,18 +44,22 @@ def command(ctx: RunContext, directory: str | None, shell: str, profile: str, po
     from buildcheck.report import flags_text
 
     cwd = ctx.directory(directory)
-    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo, host_cpu_features=ctx.host_cpu_features())
+    # Read the CPU description once: the scan needs it for cfg(target_feature) keys under
+    # target-cpu=native, the summary for what native gives; --cpuinfo must mean the same to both.
+    try:
+        text: str | None = read_cpuinfo(cpuinfo_path or DEFAULT_CPUINFO)
+        unreadable: InputError | None = None
+    except InputError as exc:
+        text, unreadable = None, exc
+    host_features = rustc_features(cpuinfo_flags(text)) if text is not None else None
+    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo, host_cpu_features=host_features or None)
 
     summary = None
     if result.target.startswith("x86_64"):
-        try:
-            text = read_cpuinfo(cpuinfo_path or DEFAULT_CPUINFO)
-        except InputError:
-            if cpuinfo_path is not None or portable:
-                raise  # asked for explicitly: the user must know it failed
-            text = None  # no /proc here: the summary is simply left out
-        if text is not None:
-            summary = summarize_native(rustc_features(cpuinfo_flags(text)))
+        if unreadable is not None and (cpuinfo_path is not None or portable):
+            raise unreadable  # asked for explicitly: the user must know it failed
+        if host_features is not None:  # else no /proc here: the summary is simply left out
+            summary = summarize_native(host_features)
     elif portable:
         raise UsageError(_("--portable knows x86_64 only; the target is {target}").format(target=result.target))
 
