@@ -19,17 +19,9 @@ import click
 from buildcheck import __version__
 from buildcheck.errors import BuildcheckError
 
-# name -> one-line help; the module buildcheck.commands.<name> defines `command`.
-COMMANDS: dict[str, str] = {
-    "scan": "Resolve cargo's debug settings for a workspace, with where each came from.",
-    "inspect": "Show where a binary's size went: sections, debug share, origins by crate.",
-    "explain": "Join a binary's debug info with the settings that caused it.",
-    "check": "CI gate: fail on settings or binaries that carry debug info.",
-    "flags": "Print the environment to build with: RUSTFLAGS without debug flags.",
-    "fix": "Show (or --write) the config-file edits that remove debug info.",
-    "diff": "Compare two binaries or reports, by section and by crate.",
-    "demo": "A guided first run on the shipped examples.",
-}
+# The subcommands, in the order --help lists them; buildcheck.commands.<name> defines `command`
+# (its help text is there, translated when the module is imported).
+COMMANDS: tuple[str, ...] = ("scan", "inspect", "explain", "check", "flags", "fix", "diff", "demo")
 
 
 def _available(name: str) -> bool:
