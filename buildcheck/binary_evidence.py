@@ -23,30 +23,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from buildcheck.args.cc import c_debug_switch
 from buildcheck.elf.inspect import BinaryReport, DebugOrigin
 
 _NATIVE_KINDS = frozenset({"c", "c++", "asm", "cuda"})
 _RUSTC_VERSION = re.compile(r"rustc version ([0-9]+\.[0-9]+\.[0-9]+)")
 # GCC's producer: "GNU C17 12.2.0 -mtune=generic -march=x86-64 -g -O2 ...": the words after the version.
 _GCC_PRODUCER = re.compile(r"^GNU \S+ [0-9][^ ]*(?P<switches>( .*)?)$")
-# Switches that turn debug info on; -g0 turns it off; -gz, -gno-*, -grecord-* only change how it is written.
-_DEBUG_SWITCH = re.compile(r"^-g(?:[123]|gdb[123]?|dwarf(?:-[2-5])?|line-tables-only|split-dwarf)?$")
 
 
 def recorded_debug_switch(producer: str | None) -> str | None:
-    """The debug switch GCC recorded in its producer string (the last one that counts), or None."""
+    """The debug switch GCC recorded in its producer string (the one in force, by gcc's rules), or None."""
     if not producer:
         return None
     match = _GCC_PRODUCER.match(producer)
     if not match:
         return None
-    found: str | None = None
-    for word in match.group("switches").split():
-        if word in ("-g0", "-ggdb0"):
-            found = None
-        elif _DEBUG_SWITCH.match(word):
-            found = word
-    return found
+    switch = c_debug_switch(match.group("switches").split())
+    return switch.token if switch.on else None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from packaging.version import Version
 
 from buildcheck.cargo.levels import (DEBUG_LEVELS, InvalidValue, debuginfo_from_flags, effective_debuginfo,
-                                     parse_profile_debug, parse_profile_strip, parse_rustc_debuginfo,
-                                     strip_from_flags)
+                                     parse_env_scalar, parse_profile_debug, parse_profile_strip, strip_from_flags)
+from buildcheck.args.rustc import parse_debuginfo_value as parse_rustc_debuginfo
 
 NEW, OLD = Version("1.95.0"), Version("1.65.0")
 
@@ -63,7 +63,8 @@ def test_strip_passes_unknown_strings_through():
     (["-g", "-C", "debuginfo=0"], "none"),
     (["-C", "debuginfo=0", "-g"], "full"),
     (["-C", "target-cpu=native"], None),
-    (["-C", "debuginfo=bogus"], None),
+    (["-C", "debuginfo=bogus"], None),  # rustc refuses to start: reported by the scan, never a level
+    (["-Cdebuginfo=full"], "full"),
     (["-C"], None),
     (["--cfg", "-g"], None),  # the cfg's name, not rustc's -g
 ])
@@ -110,3 +111,18 @@ def test_last_debuginfo_option_wins(groups, profile_level):
             expected = parse_rustc_debuginfo(joined.rsplit("=", 1)[1])
             break
     assert effective_debuginfo(profile_level, flags) == expected
+
+
+@pytest.mark.parametrize("text, value", [
+    ("2", 2), ("+2", 2), ("-1", -1), ("true", True), ("false", False),
+    (" 2", " 2"), ("2 ", "2 "), ("1_0", "1_0"), ("\uff12", "\uff12"), ("0x10", "0x10"), ("True", "True"),
+    ("9223372036854775808", "9223372036854775808"),
+])
+def test_env_values_are_typed_as_cargo_types_them(text, value):
+    """Rust's i64::from_str: an optional sign and ASCII digits; anything else stays a string."""
+    assert parse_env_scalar(text) == value and type(parse_env_scalar(text)) is type(value)
+
+
+def test_a_spaced_integer_from_the_environment_is_no_debug_level():
+    with pytest.raises(InvalidValue):
+        parse_profile_debug(parse_env_scalar(" 2"), NEW)

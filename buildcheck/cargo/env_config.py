@@ -15,6 +15,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
+from buildcheck.args.split import split_whitespace
 from buildcheck.cargo.config_value import ConfigValue
 from buildcheck.cargo.layers import PRECEDENCE_ORDERED_LISTS_SINCE
 from buildcheck.cargo.levels import parse_env_scalar
@@ -65,7 +66,7 @@ class ConfigReader:
             items.extend(_list_items(node, ".".join(path)))
         if name in self.env:
             origin = Origin.environment(name)
-            env_items = [Sourced(flag, origin) for flag in self.env[name].split()]
+            env_items = [Sourced(flag, origin) for flag in split_whitespace(self.env[name])]
             items.extend(env_items)
         elif node is None:
             return None
@@ -76,7 +77,7 @@ class ConfigReader:
 
 def _list_items(node: ConfigValue, key: str) -> list[Sourced[str]]:
     if node.kind == "string":
-        return [Sourced(flag, node.origin) for flag in node.value.split()]
+        return [Sourced(flag, node.origin) for flag in split_whitespace(node.value)]
     if node.kind == "array":
         out = []
         for item in node.value:

@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from buildcheck.cargo.levels import codegen_options, debuginfo_from_flags, is_on
+from buildcheck.args import rustc
+from buildcheck.cargo.levels import debuginfo_from_flags, is_on
 from buildcheck.cargo.profiles import IMPLICIT_STRIP_SINCE, ResolvedProfile
 from buildcheck.cargo.rustflags import TierFlags
 from buildcheck.cargo.toml_source import load_toml
@@ -28,13 +29,7 @@ if TYPE_CHECKING:
 
 def without_debug_flags(flags: Sequence[str]) -> list[str]:
     """`flags` minus every debuginfo option (`-g`, `-C debuginfo=N` in all spellings), the rest kept in order."""
-    drop: set[int] = set()
-    for index, name, _value in codegen_options(flags):
-        if name == "debuginfo":
-            drop.add(index)
-            if flags[index] in ("-C", "--codegen"):
-                drop.add(index + 1)
-    return [flag for i, flag in enumerate(flags) if i not in drop]
+    return list(rustc.without(flags, lambda option: option.kind == "codegen" and option.name == "debuginfo"))
 
 
 def shell_value(text: str) -> str:
@@ -114,7 +109,8 @@ def build_findings(result: ScanResult, *, workspace: Workspace | None, loaded: L
             "rustflags {flags} from {source} are ignored: {winner} takes precedence").format(
             flags=" ".join(hidden.flags), source=origin.describe(),
             winner=winner.origins()[0].describe() if winner.origins() else winner.tier)))
-    if any(name == "target-cpu" and value == "native" for _i, name, value in codegen_options(winner.flags)):
+    cpu = rustc.last_codegen(winner.flags, "target-cpu")
+    if cpu is not None and cpu.value == "native":
         out.append(Finding(rule="BC200", severity="info", origin=winner.origins()[0], message=_(
             "-C target-cpu=native: the binary may die with SIGILL (Illegal instruction) on another CPU model")))
 

@@ -8,11 +8,13 @@ to most debug info.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from packaging.version import Version
 
+from buildcheck.args import rustc
 from buildcheck.i18n import _
 
 DebugLevel = Literal["none", "line-directives-only", "line-tables-only", "limited", "full"]
@@ -24,15 +26,6 @@ STRIP_LEVELS: tuple[StripLevel, ...] = ("none", "debuginfo", "symbols")
 # Cargo accepts the string spellings of `debug` only from 1.71 (1.65 rejects
 # "limited" with "expected a boolean or an integer"; checked).
 STRING_DEBUG_SINCE = Version("1.71")
-
-_RUSTC_DEBUGINFO: dict[str, DebugLevel] = {
-    "0": "none", "none": "none",
-    "1": "limited", "limited": "limited",
-    "2": "full", "full": "full",
-    "line-directives-only": "line-directives-only",
-    "line-tables-only": "line-tables-only",
-}
-
 
 class InvalidValue(ValueError):
     """A profile value cargo would reject; the message is cargo's own wording."""
@@ -64,14 +57,20 @@ def parse_profile_debug(value: object, cargo_version: Version | None) -> DebugLe
                          "\"line-tables-only\", or \"line-directives-only\"").format(value=value))
 
 
+_RUST_I64 = re.compile(r"[+-]?[0-9]+")
+
+
 def parse_env_scalar(text: str) -> bool | int | str:
-    """How cargo types a config value given as an environment variable: bool, then integer, else string."""
+    """How cargo types a config value given as an environment variable: `true`/`false`, then an integer as Rust's
+    `i64::from_str` reads it (an optional sign and ASCII digits only: `" 2"`, `"1_0"` and `"２"` stay strings,
+    which cargo then rejects for `debug`), else the string itself."""
     if text in ("true", "false"):
         return text == "true"
-    try:
-        return int(text)
-    except ValueError:
-        return text
+    if _RUST_I64.fullmatch(text) and text.isascii():
+        value = int(text)
+        if -(1 << 63) <= value < (1 << 63):
+            return value
+    return text
 
 
 def parse_profile_strip(value: object) -> StripLevel:
@@ -84,72 +83,30 @@ def parse_profile_strip(value: object) -> StripLevel:
                          "\"symbols\"").format(value=value))
 
 
-def parse_rustc_debuginfo(value: str) -> DebugLevel | None:
-    """rustc's `-C debuginfo=VALUE`; None when rustc would reject VALUE."""
-    return _RUSTC_DEBUGINFO.get(value)
+def debuginfo_from_flags(flags: Sequence[str], rustc_version: Version | None = None) -> tuple[DebugLevel, int] | None:
+    """The level the last debuginfo option in `flags` sets, with the index of its first token; None when none does.
 
-
-# rustc options whose value is the next argument: `--cfg -g` sets a cfg named "-g", it is not `-g`.
-_TAKES_VALUE = frozenset({"--cfg", "--check-cfg", "-L", "-l", "--cap-lints", "--edition", "--crate-type",
-                          "--crate-name", "-o", "--out-dir", "--target", "--extern", "-A", "-W", "-D", "-F",
-                          "--allow", "--warn", "--deny", "--forbid", "--force-warn", "-Z", "--remap-path-prefix",
-                          "--emit", "--print", "--error-format", "--json", "--explain", "--sysroot", "--color",
-                          "--diagnostic-width"})
-
-
-def codegen_options(flags: Sequence[str]) -> Iterable[tuple[int, str, str | None]]:
-    """Each `-C name[=value]` in a rustc argument list as (index, name, value); `-g` as ("debuginfo", "2").
-
-    Spellings: `-C opt`, `-Copt`, `--codegen opt`, `--codegen=opt`. rustc treats
-    `-g` exactly like `-C debuginfo=2`.
+    A value rustc rejects (`-C debuginfo=3`, or `full` before rustc 1.71) makes rustc fail: it is reported as
+    such by the scan (`rejected_debuginfo`), never taken for a level here.
     """
-    i = 0
-    while i < len(flags):
-        flag = flags[i]
-        option: str | None = None
-        start = i
-        if flag in ("-C", "--codegen"):
-            if i + 1 < len(flags):
-                option = flags[i + 1]
-                i += 1
-        elif flag.startswith("--codegen="):
-            option = flag[len("--codegen="):]
-        elif flag.startswith("-C"):
-            option = flag[2:]
-        elif flag == "-g":
-            option = "debuginfo=2"
-        elif flag in _TAKES_VALUE:
-            i += 1
-        i += 1
-        if option is None:
-            continue
-        name, sep, value = option.partition("=")
-        yield start, name.replace("_", "-"), value if sep else None
-
-
-def debuginfo_from_flags(flags: Sequence[str]) -> tuple[DebugLevel, int] | None:
-    """The level the last debuginfo option in `flags` sets, with its index; None when there is none."""
-    found: tuple[DebugLevel, int] | None = None
-    for index, name, value in codegen_options(flags):
-        if name != "debuginfo":
-            continue
-        level = parse_rustc_debuginfo(value or "")
-        if level is not None:
-            found = (level, index)
-    return found
+    option = rustc.debuginfo_option(flags)
+    if option is None:
+        return None
+    level = rustc.parse_debuginfo_value(option.value, rustc_version)
+    return (level, option.start) if level is not None else None  # type: ignore[return-value]
 
 
 def strip_from_flags(flags: Sequence[str]) -> StripLevel | None:
-    found: StripLevel | None = None
-    for _index, name, value in codegen_options(flags):
-        if name == "strip" and value in STRIP_LEVELS:
-            found = value  # type: ignore[assignment]
-    return found
+    option = rustc.last_codegen(flags, "strip")
+    if option is None or option.value not in STRIP_LEVELS:
+        return None
+    return option.value  # type: ignore[return-value]
 
 
-def effective_debuginfo(profile_level: DebugLevel, rustflags: Sequence[str]) -> DebugLevel:
+def effective_debuginfo(profile_level: DebugLevel, rustflags: Sequence[str],
+                        rustc_version: Version | None = None) -> DebugLevel:
     """What rustc uses: cargo puts the profile's `-C debuginfo` first and rustflags last; the last one wins."""
-    found = debuginfo_from_flags(rustflags)
+    found = debuginfo_from_flags(rustflags, rustc_version)
     return found[0] if found else profile_level
 
 

@@ -18,7 +18,8 @@ from typing import Any, Literal
 
 from buildcheck.cargo.cfg import TargetCfg, cfg_for_triple, evaluate, parse_cfg_key, with_codegen_features
 from buildcheck.cargo.env_config import ConfigReader, env_name
-from buildcheck.cargo.levels import codegen_options
+from buildcheck.args.rustc import codegen_pairs, last_codegen
+from buildcheck.args.split import split_variable
 from buildcheck.i18n import _
 from buildcheck.model import Origin, Sourced
 
@@ -78,10 +79,7 @@ def _env_tier(env: Mapping[str, str], name: Literal["CARGO_ENCODED_RUSTFLAGS", "
         return None
     origin = Origin.environment(name)
     raw = env[name]
-    if name == "CARGO_ENCODED_RUSTFLAGS":
-        flags = raw.split("\x1f") if raw else []
-    else:
-        flags = [part for part in raw.split(" ") if part.strip()]
+    flags = split_variable(name, raw)
     return TierFlags(name, tuple(Sourced(flag, origin) for flag in flags), origin)
 
 
@@ -94,8 +92,7 @@ def _target_tier(reader: ConfigReader, triple: str, host_features: frozenset[str
         # (differential case #8).
         base = [i.value for i in items] or [i.value for i in (reader.string_list(("build", "rustflags")) or ())]
         cfg = _with_flags(cfg_for_triple(triple), base)
-        cfg = with_codegen_features(cfg, [(name, value) for _i, name, value in codegen_options(base)],
-                                    host_features=host_features)
+        cfg = with_codegen_features(cfg, list(codegen_pairs(base)), host_features=host_features)
         for key in sorted(targets.value):
             expr = parse_cfg_key(key)
             if expr is None or not evaluate(expr, cfg):
@@ -109,15 +106,10 @@ def _target_tier(reader: ConfigReader, triple: str, host_features: frozenset[str
 
 def _with_flags(cfg: TargetCfg, flags: list[str]) -> TargetCfg:
     """rustc's debug_assertions default follows the opt-level (on only at 0) unless -C debug-assertions says."""
-    opt_level: str | None = None
-    assertions: bool | None = None
-    for _index, name, value in codegen_options(flags):
-        if name == "opt-level":
-            opt_level = value
-        elif name == "debug-assertions":
-            assertions = value in (None, "", "y", "yes", "on", "true")
-    if "-O" in flags:
-        opt_level = "2"
+    opt = last_codegen(flags, "opt-level")
+    opt_level = opt.value if opt is not None else None
+    switch = last_codegen(flags, "debug-assertions")
+    assertions = None if switch is None else switch.value in (None, "", "y", "yes", "on", "true")
     on = assertions if assertions is not None else (opt_level in (None, "0"))
     names = cfg.names | {"debug_assertions"} if on else cfg.names - {"debug_assertions"}
     return TargetCfg(frozenset(names), cfg.values)

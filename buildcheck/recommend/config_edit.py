@@ -35,9 +35,10 @@ import tomlkit
 import tomlkit.exceptions
 from tomlkit.items import InlineTable, String
 
+from buildcheck.args import rustc
+from buildcheck.args.split import split_whitespace
 from buildcheck.errors import ConfigError, InputError
 from buildcheck.i18n import _
-from buildcheck.recommend.rustflags import parse_units, unit_turns_debuginfo_on
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -105,20 +106,18 @@ def _dotted(key_path: Sequence[str]) -> str:
 def _kept_indices(tokens: Sequence[str], flags: tuple[str, ...] | None) -> list[int]:
     """Indices of the tokens that stay; a split option (`-C`, `debuginfo=2`) goes as a whole."""
     kept: list[int] = []
-    index = 0
-    for unit in parse_units(tokens):
-        written = " ".join(unit.tokens)
-        drop = unit_turns_debuginfo_on(unit) if flags is None else (written in flags or "".join(unit.tokens) in flags)
+    for option in rustc.parse_rustc_args(tokens):
+        drop = rustc.turns_debuginfo_on(option) if flags is None else (
+            option.written in flags or "".join(option.tokens) in flags)
         if not drop:
-            kept.extend(range(index, index + len(unit.tokens)))
-        index += len(unit.tokens)
+            kept.extend(range(option.start, option.end))
     return kept
 
 
 def _cleaned_rustflags(value: Any, flags: tuple[str, ...] | None) -> Any:
     """The plain-data result of a RemoveRustflags on `value` (a str or a list of str)."""
     if isinstance(value, str):
-        tokens = value.split()
+        tokens = split_whitespace(value)
         return " ".join(tokens[i] for i in _kept_indices(tokens, flags))
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [value[i] for i in _kept_indices(value, flags)]

@@ -11,15 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from buildcheck.args.cc import without_c_debug, without_nvcc_debug
+from buildcheck.args.split import split_whitespace
 from buildcheck.recommend.rustflags import join_flags, remove_debug_flags, split_flags
 
 _PROFILE_DEBUG = re.compile(r"CARGO_PROFILE_[A-Z0-9_]+_DEBUG")
 _PROFILE_STRIP = re.compile(r"CARGO_PROFILE_[A-Z0-9_]+_STRIP")
 _RUSTFLAGS = re.compile(r"CARGO_ENCODED_RUSTFLAGS|RUSTFLAGS|CARGO_BUILD_RUSTFLAGS|CARGO_TARGET_[A-Z0-9_]+_RUSTFLAGS")
 _NVCC = frozenset({"NVCC_PREPEND_FLAGS", "NVCC_APPEND_FLAGS", "EC_GPU_CUDA_NVCC_ARGS"})
-
-# nvcc's own switches for host/device debug info and line info.
-_NVCC_DEBUG = frozenset({"-G", "--device-debug", "--debug", "-lineinfo", "--generate-line-info"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,15 +33,9 @@ def is_rustflags_variable(name: str) -> bool:
     return _RUSTFLAGS.fullmatch(name) is not None
 
 
-def _is_c_debug_flag(token: str, *, nvcc: bool) -> bool:
-    # -g, -g3, -ggdb, -gdwarf-4, -gsplit-dwarf all turn (or keep) debug info on; -g0 turns it off.
-    if token.startswith("-g") and token != "-g0" and not token.startswith("-gno-"):
-        return True
-    return nvcc and token in _NVCC_DEBUG
-
-
 def remove_c_debug_flags(value: str, *, nvcc: bool = False) -> str:
-    return " ".join(t for t in value.split() if not _is_c_debug_flag(t, nvcc=nvcc))
+    tokens = split_whitespace(value)
+    return " ".join(without_nvcc_debug(tokens) if nvcc else without_c_debug(tokens))
 
 
 def neutral_value(name: str, value: str) -> Neutral:

@@ -32,6 +32,7 @@ from typing import Any
 
 from packaging.version import Version
 
+from buildcheck.args import rustc
 from buildcheck.cargo.levels import DEBUG_LEVELS, InvalidValue, is_on, parse_profile_debug
 from buildcheck.cargo.profiles import IMPLICIT_STRIP_SINCE
 from buildcheck.cargo.scan import ScanResult, UnitSettings
@@ -39,7 +40,6 @@ from buildcheck.i18n import _
 from buildcheck.model import Origin, Sourced
 from buildcheck.recommend.config_edit import Edit, RemoveRustflags, SetKey
 from buildcheck.recommend.flags_plan import FlagsPlan
-from buildcheck.recommend.rustflags import STRIP_OFF, parse_units, unit_turns_debuginfo_on
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,12 +140,8 @@ def _debug_units(result: ScanResult) -> Iterator[UnitSettings]:
 
 def _rustflags_drop(values: Sequence[str]) -> tuple[str, ...]:
     """The options, as written, that turn debug info on or undo strip (`-C strip=none`)."""
-    out = []
-    for unit in parse_units(values):
-        strip_off = unit.codegen_key == "strip" and (unit.codegen_value or "").strip() in STRIP_OFF
-        if unit_turns_debuginfo_on(unit) or strip_off:
-            out.append(" ".join(unit.tokens))
-    return tuple(dict.fromkeys(out))
+    found = rustc.options_matching(values, lambda o: rustc.turns_debuginfo_on(o) or rustc.strip_keeps_debuginfo(o))
+    return tuple(dict.fromkeys(option.written for option in found))
 
 
 def config_causes(result: ScanResult) -> tuple[ConfigCause, ...]:
