@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 from buildcheck.i18n import _
+from buildcheck.messages import Message
 
 T = TypeVar("T")
 
@@ -26,7 +27,7 @@ class Origin:
     """Where a value was defined.
 
     kind    file: a config file, manifest, toolchain file or Makefile (path, line)
-            env: an environment variable (env)
+            env: an environment variable (env); path and line when a Makefile line set or exported it
             cli: a command-line argument such as `--config` (detail holds the argument)
             default: cargo's or rustc's built-in default (detail says which)
             command: the output of a command buildcheck ran, e.g. `cargo --version`
@@ -47,7 +48,10 @@ class Origin:
         return cls(kind="file", path=str(path), line=line, key=key)
 
     @classmethod
-    def environment(cls, name: str) -> Origin:
+    def environment(cls, name: str, set_by: Origin | None = None) -> Origin:
+        """The variable `name`; `set_by`: the Makefile line that gave it the value the build sees."""
+        if set_by is not None:
+            return cls(kind="env", env=name, path=set_by.path, line=set_by.line)
         return cls(kind="env", env=name)
 
     @classmethod
@@ -62,17 +66,24 @@ class Origin:
     def command(cls, detail: str) -> Origin:
         return cls(kind="command", detail=detail)
 
-    def describe(self) -> str:
-        """A short human label: `path:line`, `environment variable RUSTFLAGS`, ..."""
+    def describe(self, style: Any = None) -> str:
+        """A short human label: `path:line`, `environment variable RUSTFLAGS`, ...
+
+        style: how to show paths (buildcheck.report.layout.PathStyle: `~`, relative to the cwd); None: as stored."""
+        path = style.show(self.path) if style is not None and self.path else self.path
         if self.kind == "file":
-            return f"{self.path}:{self.line}" if self.line else str(self.path)
+            return f"{path}:{self.line}" if self.line else str(path)
         if self.kind == "env":
+            if self.path:
+                return _("{name} as {where} sets it for the build").format(
+                    name=self.env, where=f"{path}:{self.line}" if self.line else path)
             return _("environment variable {name}").format(name=self.env)
         if self.kind == "cli":
             return f"--config {self.detail}"
         if self.kind == "command":
             return f"`{self.detail}`"
-        return _("default ({detail})").format(detail=self.detail) if self.detail else _("default")
+        # A default's detail is English marked with N_() where it is made, translated here.
+        return _("default ({detail})").format(detail=_(self.detail)) if self.detail else _("default")
 
     def to_json(self) -> dict[str, Any]:
         """The JSON `location` contract: {path, line} for files, {env} for variables."""
@@ -82,7 +93,7 @@ class Origin:
                 out["line"] = self.line
             return out
         if self.kind == "env":
-            return {"env": self.env}
+            return {"env": self.env, "path": self.path, "line": self.line} if self.path else {"env": self.env}
         if self.kind == "cli":
             return {"cli": self.detail}
         if self.kind == "command":
@@ -111,26 +122,32 @@ class Sourced(Generic[T]):
 
 @dataclass(frozen=True, kw_only=True)
 class Finding:
-    """One thing buildcheck has to say, with a stable rule id (see `rules.py`)."""
+    """One thing buildcheck has to say, with a stable rule id (see `rules.py`).
+
+    The message and the fix are data (buildcheck/messages.py): translated only when rendered, identified by
+    a stable id and parameters in JSON and SARIF."""
 
     rule: str
     severity: Severity
-    message: str
+    message: Message
     origin: Origin | None = None
-    fix: str | None = None
+    fix: Message | None = None
 
     def to_json(self) -> dict[str, Any]:
         from buildcheck.rules import RULES
 
-        out: dict[str, Any] = {
+        return {
             "rule": self.rule,
             "name": RULES[self.rule].name if self.rule in RULES else self.rule,
             "severity": self.severity,
-            "message": self.message,
+            "message": self.message.text(),
+            "message_id": self.message.id,
+            "params": self.message.params_json(),
             "location": self.origin.to_json() if self.origin else None,
-            "fix": self.fix,
+            "fix": self.fix.text() if self.fix else None,
+            "fix_id": self.fix.id if self.fix else None,
+            "fix_params": self.fix.params_json() if self.fix else None,
         }
-        return out
 
 
 def worst_severity(findings: list[Finding] | tuple[Finding, ...]) -> Severity | None:
