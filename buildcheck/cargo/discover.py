@@ -12,7 +12,7 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from buildcheck.cargo.toml_source import TomlDocument, load_toml
@@ -86,10 +86,19 @@ def _same_dir(a: Path, b: Path) -> bool:
 class Workspace:
     root_manifest: TomlDocument
     members: tuple[Path, ...]  # member manifest directories
+    # Every manifest discovery read (the root, members, path dependencies): later steps take them from here.
+    manifests: dict[Path, TomlDocument] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def root(self) -> Path:
         return self.root_manifest.path.parent
+
+    def manifest(self, path: Path) -> TomlDocument:
+        """The parsed manifest at `path`, read once per scan."""
+        key = Path(path).resolve()
+        if key not in self.manifests:
+            self.manifests[key] = load_toml(key)
+        return self.manifests[key]
 
 
 def nearest_manifest(cwd: Path) -> Path | None:
@@ -170,10 +179,11 @@ def find_workspace(cwd: Path) -> Workspace | None:
                 if isinstance(workspace, dict) and not _excluded(directory, workspace, here):
                     root_doc = doc
                     break
-    return Workspace(root_doc, tuple(_collect_members(root_doc, manifest_path)))
+    read = {manifest_path.resolve(): manifest, root_doc.path.resolve(): root_doc}
+    return Workspace(root_doc, tuple(_collect_members(root_doc, manifest_path, read)), read)
 
 
-def _collect_members(root_doc: TomlDocument, start_manifest: Path) -> list[Path]:
+def _collect_members(root_doc: TomlDocument, start_manifest: Path, read: dict[Path, TomlDocument]) -> list[Path]:
     root = root_doc.path.parent.resolve()
     workspace = root_doc.data.get("workspace")
     members: list[Path] = []
@@ -190,7 +200,10 @@ def _collect_members(root_doc: TomlDocument, start_manifest: Path) -> list[Path]
         manifest = directory / "Cargo.toml"
         if not manifest.is_file():
             continue
-        doc = root_doc if directory == root else load_toml(manifest)
+        key = manifest.resolve()
+        if key not in read:
+            read[key] = load_toml(manifest)
+        doc = read[key]
         for dep in _path_dependencies(doc):
             if dep in seen or not (dep / "Cargo.toml").is_file():
                 continue

@@ -10,7 +10,7 @@ before that the table's items (files and --config) and then the env's.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.version import Version
@@ -35,6 +35,10 @@ class ConfigReader:
     env: Mapping[str, str]
     cargo_version: Version | None
     cli_files: frozenset[Path] = frozenset()  # `--config FILE` values rank like --config (cargo >= 1.66)
+    env_origins: Mapping[str, Origin] = field(default_factory=dict)  # variables a Makefile line set
+
+    def env_origin(self, name: str) -> Origin:
+        return self.env_origins.get(name) or Origin.environment(name)
 
     def _rank(self, origin: Origin) -> int:
         if origin.kind == "cli" or (origin.kind == "file" and origin.path and Path(origin.path) in self.cli_files):
@@ -53,7 +57,7 @@ class ConfigReader:
             return from_file
         if name in self.env and (node is None or self._rank(node.origin) < 2):
             value = parse_env_scalar(self.env[name])
-            origin = Origin.environment(name)
+            origin = self.env_origin(name)
             return from_file.override_with(value, origin) if from_file else Sourced(value, origin)
         return from_file
 
@@ -65,7 +69,7 @@ class ConfigReader:
         if node is not None:
             items.extend(_list_items(node, ".".join(path)))
         if name in self.env:
-            origin = Origin.environment(name)
+            origin = self.env_origin(name)
             env_items = [Sourced(flag, origin) for flag in split_whitespace(self.env[name])]
             items.extend(env_items)
         elif node is None:

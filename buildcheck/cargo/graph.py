@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ class PackageNode:
 @dataclass(frozen=True)
 class PackageGraph:
     packages: dict[str, PackageNode]  # by name; several versions of one name are folded together
+    versions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # every version Cargo.lock holds per name
 
     def dependencies(self, name: str, *, host: bool = False) -> tuple[str, ...]:
         """The direct dependencies of `name`'s unit; host=True: of its build script when its manifest is known."""
@@ -106,11 +107,11 @@ def read_lock_packages(path: Path) -> list[dict[str, Any]]:
     return [p for p in data if isinstance(p, dict)]
 
 
-def _package_name(directory: Path) -> str | None:
+def _package_name(workspace: Workspace, directory: Path) -> str | None:
     manifest = directory / "Cargo.toml"
     if not manifest.is_file():
         return None
-    package = load_toml(manifest).data.get("package")
+    package = workspace.manifest(manifest).data.get("package")
     name = package.get("name") if isinstance(package, dict) else None
     return name if isinstance(name, str) else None
 
@@ -156,7 +157,7 @@ def _path_packages(workspace: Workspace) -> dict[str, tuple[list[str], list[str]
         manifest = directory / "Cargo.toml"
         if not manifest.is_file():
             continue
-        doc = load_toml(manifest)
+        doc = workspace.manifest(manifest)
         package = doc.data.get("package")
         name = package.get("name") if isinstance(package, dict) else None
         if isinstance(name, str):
@@ -181,15 +182,18 @@ def _fold(entries: Iterable[tuple[str, str | None, bool, list[str]]]) -> dict[st
 
 
 def build_graph(workspace: Workspace) -> PackageGraph:
-    member_names = {name for name in (_package_name(d) for d in workspace.members) if name}
+    member_names = {name for name in (_package_name(workspace, d) for d in workspace.members) if name}
     path_packages = _path_packages(workspace)
     entries: list[tuple[str, str | None, bool, list[str]]] = []
+    versions: dict[str, list[str]] = {}
     lock = workspace.root / "Cargo.lock"
     if lock.is_file():
         for package in read_lock_packages(lock):
             if not isinstance(package.get("name"), str):
                 continue
             name = package["name"]
+            if isinstance(package.get("version"), str):
+                versions.setdefault(name, []).append(package["version"])
             if name in path_packages and "source" not in package:
                 continue  # its manifest says which dependencies are build-dependencies
             deps = [str(dep).split(" ", 1)[0] for dep in package.get("dependencies", []) or []]
@@ -198,7 +202,7 @@ def build_graph(workspace: Workspace) -> PackageGraph:
     for name, (normal, build, script, proc_macro) in path_packages.items():
         graph[name] = PackageNode(name, graph[name].version if name in graph else None, name in member_names,
                                   tuple(dict.fromkeys(normal)), tuple(dict.fromkeys(build)), script, proc_macro)
-    return PackageGraph(graph)
+    return PackageGraph(graph, {name: tuple(found) for name, found in versions.items()})
 
 
 def empty_graph() -> PackageGraph:

@@ -21,10 +21,14 @@ from buildcheck.cargo.levels import (STRIP_LEVELS, DebugLevel, InvalidValue, Str
                                      parse_profile_strip)
 from buildcheck.cargo.toml_source import TomlDocument
 from buildcheck.errors import ConfigError
-from buildcheck.i18n import _
+from buildcheck.i18n import N_, _
 from buildcheck.model import Origin, Sourced
 
 IMPLICIT_STRIP_SINCE = Version("1.77")
+# With --target / build.target the implicit strip starts only in 1.79 (cargo#13618); from 1.77.1 it skips MSVC
+# targets, whose debug info lives in .pdb files (cargo#13630).
+IMPLICIT_STRIP_WITH_TARGET_SINCE = Version("1.79")
+IMPLICIT_STRIP_SKIPS_MSVC_SINCE = Version("1.77.1")
 # Build scripts and proc-macros stopped getting debuginfo by default in dev builds (cargo 1.65 gave them
 # `-C debuginfo=2`, 1.95 gives nothing; checked). The exact release is taken from the changelog, not run.
 HOST_DEBUG_OFF_SINCE = Version("1.69")
@@ -232,8 +236,8 @@ def resolve_profile(name: str, *, manifest: Mapping[str, ProfileLayer], reader: 
                                 "profiles except `dev` or `release`)").format(name=current))
     root = chain[-1]
     default_debug: DebugLevel = "full" if root == "dev" else "none"
-    merged = ProfileLayer(debug=Sourced(default_debug, Origin.default(_("cargo's built-in `{name}` profile").format(
-        name=root))))
+    merged = ProfileLayer(debug=Sourced(default_debug, Origin.default(
+        N_("cargo's built-in `dev` profile") if root == "dev" else N_("cargo's built-in `release` profile"))))
     for layer in reversed(layers):
         merged = layer.over(merged)
     assert merged.debug is not None
@@ -274,8 +278,9 @@ def unit_profile(profile: ResolvedProfile, package: str, *, version: str | None,
         # with `debug = 2`, but get it back with --target; checked). A build-override/package `debug` wins.
         # Not modelled: a dependency shared by build scripts and the binary keeps its debuginfo.
         deferred = debug
-        debug = debug.override_with("none", Origin.default(_("cargo builds build scripts and proc-macros without "
-                                                             "debuginfo unless build-override sets it")))
+        debug = debug.override_with("none", Origin.default(N_("cargo builds build scripts and proc-macros without "
+                                                              "debuginfo unless build-override or a package "
+                                                              "override sets it")))
     overrides: list[ProfileLayer] = []
     if host and profile.layer.build_override:
         overrides.append(profile.layer.build_override)
@@ -299,22 +304,36 @@ def unit_profile(profile: ResolvedProfile, package: str, *, version: str | None,
     return UnitProfile(debug, strip, for_strip, opt_level, deferred)
 
 
-def final_strip(unit: UnitProfile, dependency_levels: Sequence[str], cargo_version: Version | None
-                ) -> Sourced[StripLevel]:
-    """What cargo passes as `-C strip=` ("none" = nothing), including the implicit strip of cargo >= 1.77."""
+def implicit_strip_applies(cargo_version: Version | None, *, explicit_target: bool, target: str = "") -> bool:
+    """Whether this cargo strips a unit whose strip is unset and whose debuginfo is off (None: the newest rules)."""
+    if cargo_version is None:
+        return True
+    if cargo_version < (IMPLICIT_STRIP_WITH_TARGET_SINCE if explicit_target else IMPLICIT_STRIP_SINCE):
+        return False
+    return not ("msvc" in target and cargo_version >= IMPLICIT_STRIP_SKIPS_MSVC_SINCE)
+
+
+def final_strip(unit: UnitProfile, dependency_levels: Sequence[str], cargo_version: Version | None, *,
+                explicit_target: bool = False, target: str = "") -> Sourced[StripLevel]:
+    """What cargo passes as `-C strip=` ("none" = nothing), including the implicit strip of cargo >= 1.77.
+
+    Per unit: strip unset in every layer, and neither the unit nor any of its direct dependencies compiled with
+    debuginfo."""
     if unit.strip is not None:
         if unit.strip.value not in STRIP_LEVELS:
             raise ConfigError(_("rustc rejects `strip = {value!r}`: incorrect value for codegen option `strip` - "
                                 "either `none`, `debuginfo`, or `symbols` was expected").format(value=unit.strip.value),
                               path=unit.strip.origin.path, line=unit.strip.origin.line)
         return unit.strip
-    implicit = cargo_version is None or cargo_version >= IMPLICIT_STRIP_SINCE
+    implicit = implicit_strip_applies(cargo_version, explicit_target=explicit_target, target=target)
     if implicit and not is_on(unit.debuginfo_for_strip) and not any(is_on(level) for level in dependency_levels):
-        return Sourced("debuginfo", Origin.default(_("cargo >= 1.77 strips debuginfo when no unit asks for it")))
+        return Sourced("debuginfo", Origin.default(N_("cargo >= 1.77 strips debuginfo when no unit asks for it")))
     if implicit:
-        reason = _("cargo strips nothing: this unit or a dependency compiles with debuginfo")
+        reason = N_("cargo strips nothing: this unit or a dependency compiles with debuginfo")
+    elif cargo_version is not None and cargo_version >= IMPLICIT_STRIP_SINCE:
+        reason = N_("cargo strips nothing by default when building for an explicit --target before 1.79")
     else:
-        reason = _("cargo < 1.77 never strips by default")
+        reason = N_("cargo < 1.77 never strips by default")
     return Sourced("none", Origin.default(reason))
 
 

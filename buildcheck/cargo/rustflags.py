@@ -20,7 +20,7 @@ from buildcheck.cargo.cfg import TargetCfg, cfg_for_triple, evaluate, parse_cfg_
 from buildcheck.cargo.env_config import ConfigReader, env_name
 from buildcheck.args.rustc import codegen_pairs, last_codegen
 from buildcheck.args.split import split_variable
-from buildcheck.i18n import _
+from buildcheck.i18n import N_, _
 from buildcheck.model import Origin, Sourced
 
 Tier = Literal["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "target", "build", "none"]
@@ -64,7 +64,7 @@ class RustflagsResolution:
     @property
     def flags(self) -> Sourced[tuple[str, ...]]:
         origins = self.winner.origins()
-        origin = origins[0] if origins else Origin.default(_("no rustflags set"))
+        origin = origins[0] if origins else Origin.default(N_("no rustflags set"))
         overridden = tuple(Sourced(h.flags, o) for h in self.hidden for o in h.origins()[:1])
         return Sourced(self.winner.flags, origin, overridden)
 
@@ -74,10 +74,10 @@ class RustflagsResolution:
         return out
 
 
-def _env_tier(env: Mapping[str, str], name: Literal["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"]) -> TierFlags | None:
+def _env_tier(env: Mapping[str, str], name: Literal["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"],
+              origin: Origin) -> TierFlags | None:
     if name not in env:
         return None
-    origin = Origin.environment(name)
     raw = env[name]
     flags = split_variable(name, raw)
     return TierFlags(name, tuple(Sourced(flag, origin) for flag in flags), origin)
@@ -116,11 +116,13 @@ def _with_flags(cfg: TargetCfg, flags: list[str]) -> TargetCfg:
 
 
 def resolve_rustflags(reader: ConfigReader, env: Mapping[str, str], triple: str, *,
-                      native_features: frozenset[str] | None = None) -> RustflagsResolution:
+                      native_features: frozenset[str] | None = None,
+                      env_origins: Mapping[str, Origin] | None = None) -> RustflagsResolution:
     """The rustflags of target units for `triple`, and every lower tier that was set but ignored."""
     candidates: list[TierFlags] = []
     for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"):
-        tier = _env_tier(env, name)  # type: ignore[arg-type]
+        origin = (env_origins or {}).get(name) or Origin.environment(name)
+        tier = _env_tier(env, name, origin)  # type: ignore[arg-type]
         if tier is not None:
             candidates.append(tier)
     target = _target_tier(reader, triple, native_features)

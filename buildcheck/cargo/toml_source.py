@@ -88,7 +88,9 @@ def load_toml(path: Path, *, locate: bool = True) -> TomlDocument:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(_("not valid UTF-8 (byte {offset})").format(offset=exc.start), path=str(path)) from None
-    return parse_toml(text, path, locate=locate)
+    # cargo 1.65 and 1.95 both read a config file or manifest that starts with a UTF-8 byte order mark (checked);
+    # tomllib rejects it. The mark takes no line, so line numbers stay the same.
+    return parse_toml(text[1:] if text.startswith("\ufeff") else text, path, locate=locate)
 
 
 class _Scanner:
