@@ -19,9 +19,9 @@ workspace manifest (SARIF and annotations need a file of the repository) and nam
 from __future__ import annotations
 
 from buildcheck.binary_evidence import BinaryEvidence
-from buildcheck.i18n import _
+from buildcheck.i18n import N_
+from buildcheck.messages import Joined, Message, Percent, Size
 from buildcheck.model import Finding, Origin
-from buildcheck.sizes import format_size
 
 # The standard library's own DWARF measured 3.9 MB (rustup 1.95) and 11.2 MB (Debian rustc 1.63) in a
 # hello-world; 64 MiB leaves room for a bigger std and still sits far below a -g damocles-worker (1-2 GB).
@@ -29,25 +29,23 @@ UNATTRIBUTED_ERROR_BYTES = 64 << 20
 CRATES_NAMED = 6
 
 
-def _percent(part: int, whole: int) -> str:
-    return "{p:.0f}%".format(p=100.0 * part / whole) if whole else "0%"
-
-
-def _names(names: list[str]) -> str:
-    shown = ", ".join(names[:CRATES_NAMED])
-    return shown + (_(" and {n} more").format(n=len(names) - CRATES_NAMED) if len(names) > CRATES_NAMED else "")
-
-
-def strip_fix(profile: str) -> str:
+def strip_fix(profile: str) -> Message:
     variable = "CARGO_PROFILE_{name}_STRIP".format(name=profile.upper().replace("-", "_"))
-    return _("export {name}=debuginfo (or `[profile.{profile}] strip = \"debuginfo\"` in Cargo.toml)").format(
-        name=variable, profile=profile)
+    return Message.of("BC102.fix", N_("export {name}=debuginfo (or `[profile.{profile}] strip = \"debuginfo\"` in "
+                                      "Cargo.toml)"), name=variable, profile=profile)
 
 
-def _share(evidence: BinaryEvidence) -> str:
-    return _("{debug} of its {size} ({percent}) are debug sections").format(
-        debug=format_size(evidence.debug_bytes), size=format_size(evidence.file_size),
-        percent=_percent(evidence.debug_bytes, evidence.file_size))
+def _share(evidence: BinaryEvidence) -> Message:
+    return Message.of("binary.share", N_("{debug} of its {size} ({percent}) are debug sections"),
+                      debug=Size(evidence.debug_bytes), size=Size(evidence.file_size),
+                      percent=Percent(evidence.debug_bytes / evidence.file_size if evidence.file_size else 0.0))
+
+
+def _names(names: list[str]) -> Message:
+    if len(names) <= CRATES_NAMED:
+        return Message.of("names", N_("{names}"), names=names)
+    return Message.of("names.more", N_("{names} and {n} more"), names=names[:CRATES_NAMED],
+                      n=len(names) - CRATES_NAMED)
 
 
 def debug_info_findings(evidence: BinaryEvidence, *, profile: str = "release") -> list[Finding]:
@@ -55,43 +53,55 @@ def debug_info_findings(evidence: BinaryEvidence, *, profile: str = "release") -
     if not evidence.has_dwarf:
         return []
     where = Origin.file(evidence.path)
-    explain_hint = _("`buildcheck explain {path}` names the setting that put it there").format(path=evidence.path)
-    parts: list[str] = []
+    explain_hint = Message.of("BC100.fix", N_("`buildcheck explain {path}` names the setting that put it there"),
+                              path=evidence.path)
+    parts: list[Message] = []
     if evidence.crates:
-        parts.append(_("{count} crate(s) compiled with debug info ({names})").format(
-            count=len(evidence.crates), names=_names([name for name, _size in evidence.crates])))
+        parts.append(Message.of("BC100.crates", N_("{count} crate(s) compiled with debug info ({names})"),
+                                count=len(evidence.crates), names=_names([name for name, _size in evidence.crates])))
     if evidence.native:
         compiled = [n for n in evidence.native if n.debug_switch]
-        parts.append(_("{count} C/C++/asm origin(s) with debug info{switch}").format(
-            count=len(evidence.native),
-            switch=_(" (the compiler recorded {flag})").format(flag=compiled[0].debug_switch) if compiled else ""))
+        if compiled:
+            parts.append(Message.of("BC100.native.switch", N_(
+                "{count} C/C++/asm origin(s) with debug info (the compiler recorded {flag})"),
+                count=len(evidence.native), flag=compiled[0].debug_switch))
+        else:
+            parts.append(Message.of("BC100.native", N_("{count} C/C++/asm origin(s) with debug info"),
+                                    count=len(evidence.native)))
     if evidence.split_dwarf:
-        parts.append(_("split-DWARF skeleton units (the debug info itself is in .dwo files)"))
+        parts.append(Message.of("BC100.split", N_(
+            "split-DWARF skeleton units (the debug info itself is in .dwo/.dwp files)")))
     if parts:
-        return [Finding(rule="BC100", severity="error", origin=where, message=_(
-            "{path} carries debug info: {what}; {share}").format(
-            path=evidence.path, what="; ".join(parts), share=_share(evidence)), fix=explain_hint)]
+        return [Finding(rule="BC100", severity="error", origin=where, fix=explain_hint, message=Message.of(
+            "BC100", N_("{path} carries debug info: {what}; {share}"), path=evidence.path, what=Joined(tuple(parts)),
+            share=_share(evidence)))]
     if evidence.unknown_bytes:
         large = evidence.debug_bytes > UNATTRIBUTED_ERROR_BYTES
-        return [Finding(rule="BC100", severity="error" if large else "warning", origin=where, message=_(
-            "{path} carries debug info whose origin could not be read; {share}{verdict}").format(
-            path=evidence.path, share=_share(evidence),
-            verdict=_(", more than the standard library alone ever carries") if large else ""), fix=explain_hint)]
-    return [Finding(rule="BC102", severity="warning", origin=where, message=_(
-        "{path} carries only the standard library's debug info ({std}), as cargo < 1.77 leaves it; {share}").format(
-        path=evidence.path, std=format_size(evidence.std_bytes), share=_share(evidence)), fix=strip_fix(profile))]
+        if large:
+            message = Message.of("BC100.unattributed.large", N_(
+                "{path} carries debug info whose origin could not be read; {share}, more than the standard library "
+                "alone ever carries"), path=evidence.path, share=_share(evidence))
+        else:
+            message = Message.of("BC100.unattributed", N_(
+                "{path} carries debug info whose origin could not be read; {share}"), path=evidence.path,
+                share=_share(evidence))
+        return [Finding(rule="BC100", severity="error" if large else "warning", origin=where, message=message,
+                        fix=explain_hint)]
+    return [Finding(rule="BC102", severity="warning", origin=where, fix=strip_fix(profile), message=Message.of(
+        "BC102", N_("{path} carries only the standard library's debug info ({std}), as cargo < 1.77 leaves it; "
+                    "{share}"), path=evidence.path, std=Size(evidence.std_bytes), share=_share(evidence)))]
 
 
 def size_findings(evidence: BinaryEvidence, max_size: int | None) -> list[Finding]:
     if max_size is None or evidence.file_size <= max_size:
         return []
-    return [Finding(rule="BC101", severity="error", origin=Origin.file(evidence.path), message=_(
-        "{path} is {size} ({bytes} bytes), over --max-size {limit} ({limit_bytes} bytes); without debug sections it "
-        "would be about {stripped}").format(
-        path=evidence.path, size=format_size(evidence.file_size), bytes=evidence.file_size,
-        limit=format_size(max_size), limit_bytes=max_size, stripped=format_size(evidence.stripped_size_estimate)),
-        fix=_("remove what makes it large: debug info first (`buildcheck explain {path}`)").format(
-            path=evidence.path) if evidence.has_dwarf else None)]
+    fix = Message.of("BC101.fix", N_("remove what makes it large: debug info first (`buildcheck explain {path}`)"),
+                     path=evidence.path) if evidence.has_dwarf else None
+    return [Finding(rule="BC101", severity="error", origin=Origin.file(evidence.path), fix=fix, message=Message.of(
+        "BC101", N_("{path} is {size} ({bytes} bytes), over --max-size {limit} ({limit_bytes} bytes); without debug "
+                    "sections it would be about {stripped}"),
+        path=evidence.path, size=Size(evidence.file_size), bytes=evidence.file_size, limit=Size(max_size),
+        limit_bytes=max_size, stripped=Size(evidence.stripped_size_estimate)))]
 
 
 def binary_findings(evidence: BinaryEvidence, *, max_size: int | None = None,

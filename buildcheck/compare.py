@@ -8,6 +8,7 @@ file, since relocatable objects repeat names); origins by (name, kind).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -145,3 +146,44 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> BinaryDiff:
         sections=_by_largest_change(sections),
         origins=_by_largest_change(origins),
     )
+
+
+_PERCENT = re.compile(r"(?P<number>[0-9]{1,6}(?:\.[0-9]{1,6})?)\s*%")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GrowthGate:
+    """`--max-growth`: the limit as written, and whether the new file stayed within it."""
+
+    limit: str
+    passed: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"max_growth": self.limit, "passed": self.passed}
+
+
+def parse_growth(text: str) -> tuple[str, float]:
+    """`5%` -> ("relative", 0.05); `2MiB` -> ("bytes", 2097152)."""
+    from buildcheck.errors import UsageError
+    from buildcheck.i18n import _
+    from buildcheck.sizes import parse_size
+
+    match = _PERCENT.fullmatch(text.strip())
+    if match:
+        return "relative", float(match.group("number")) / 100
+    try:
+        return "bytes", float(parse_size(text))
+    except UsageError:
+        raise UsageError(_("invalid --max-growth {text!r}: expected a percentage such as 5% "
+                           "or a size such as 2MiB").format(text=text)) from None
+
+
+def growth_gate(diff: BinaryDiff, limit: str) -> GrowthGate:
+    """Whether NEW grew more than `limit`: a size in bytes, or a share of OLD (any growth from an empty OLD)."""
+    kind, value = parse_growth(limit)
+    change = diff.file_size.change
+    if kind == "bytes":
+        exceeded = change > value
+    else:
+        exceeded = change > 0 if diff.file_size.growth is None else diff.file_size.growth > value
+    return GrowthGate(limit=limit, passed=not exceeded)

@@ -58,6 +58,14 @@ class SetKey:
     key_path: tuple[str, ...]
     value: TomlValue
 
+    @property
+    def dotted_key(self) -> str:
+        return _dotted(self.key_path)
+
+    @property
+    def toml_value(self) -> str:
+        return tomlkit.item(self.value).as_string()
+
     def describe(self) -> str:
         return _("set {key} = {value}").format(key=_dotted(self.key_path), value=tomlkit.item(self.value).as_string())
 
@@ -73,6 +81,10 @@ class RemoveRustflags:
 
     key_path: tuple[str, ...]
     flags: tuple[str, ...] | None = None
+
+    @property
+    def dotted_key(self) -> str:
+        return _dotted(self.key_path)
 
     def describe(self) -> str:
         what = ", ".join(self.flags) if self.flags else _("the debug flags")

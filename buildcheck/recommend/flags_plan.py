@@ -1,131 +1,115 @@
-"""`buildcheck flags`: from what the scanner found to the environment to build with.
+"""`buildcheck flags`: the fix plan's environment, plus the recommended CPU flags, as shell-independent changes.
 
-Input is a `FlagsPlan` the command fills from the scan; output is a list of
-`EnvChange`s (shell-independent, except where a shell cannot unset) that
-`shells.render` turns into lines. Decisions taken here:
-
-- the rustflags go into RUSTFLAGS, cleaned of debug flags, with every other flag kept in
-  order; `-C target-cpu=native` is added unless a target-cpu is already chosen (an
-  explicit non-native one is the user's deliberate choice and is kept);
-- with `portable`, `native` is replaced by the portable flags (x86-64-v3 plus
-  `+sha,+adx`, or an explicit `target-feature` list);
-- CARGO_ENCODED_RUSTFLAGS, which beats RUSTFLAGS, is unset and its flags moved to
-  RUSTFLAGS — unless the target is github-env (which cannot unset, and an *empty*
-  CARGO_ENCODED_RUSTFLAGS would still win): then it is kept and set to the cleaned flags;
-- a flag containing a space (RUSTFLAGS cannot carry it) puts all flags in
-  CARGO_ENCODED_RUSTFLAGS, wherever they came from;
-- other variables that turn debug info on are unset, or set to a neutral value where
-  unsetting is impossible or would drop unrelated flags (`env_vars.neutral_value`);
-- `CARGO_PROFILE_<NAME>_STRIP=debuginfo` when the toolchain does not strip (cargo < 1.77);
-- a config-file cause becomes a comment naming the file:line to change (`buildcheck fix`).
+Decisions (all taken here, none in the renderer):
+- the rustflags are what cargo uses once the fix plan is applied (buildcheck/recommend/plan.py), so flags and scan
+  agree: `RUSTFLAGS=-g` over config rustflags `--cfg tokio_unstable` gives
+  `RUSTFLAGS="--cfg tokio_unstable -C target-cpu=native"`, the config's flags kept, the `-g` gone;
+- `-C target-cpu=native` is added unless a target-cpu is already chosen (an explicit non-native one is the user's
+  deliberate choice and is kept); with `--portable`, native is replaced by the portable flags;
+- they travel in RUSTFLAGS, or in CARGO_ENCODED_RUSTFLAGS when a flag holds a space (RUSTFLAGS splits on spaces);
+  the variable that carried them before is unset (CARGO_ENCODED_RUSTFLAGS must go: it beats RUSTFLAGS), except in
+  a `$GITHUB_ENV` file, which cannot unset and gets the final flags instead;
+- every other environment remedy of the plan: unset, or a neutral value where unsetting is impossible or would drop
+  unrelated flags (`env_vars.neutral_value`); `CARGO_PROFILE_<NAME>_STRIP=debuginfo` for a cargo that never strips;
+- file, Makefile and toolchain remedies cannot be set in a shell: they become comments naming where to act.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from buildcheck.i18n import _
-from buildcheck.model import Origin
+from buildcheck.args.split import join_for_variable
+from buildcheck.i18n import N_
+from buildcheck.messages import Message
 from buildcheck.recommend.env_vars import neutral_value
-from buildcheck.recommend.rustflags import (
-    ensure_native_cpu,
-    join_flags,
-    remove_debug_flags,
-    replace_target_cpu,
-    target_cpu_of,
-)
+from buildcheck.recommend.plan import FixPlan
+from buildcheck.recommend.rustflags import ensure_native_cpu, remove_debug_flags, replace_target_cpu, target_cpu_of
 from buildcheck.recommend.shells import Comment, EnvChange, RenderedEnv, SetVar, Shell, UnsetVar, render
+
+RUSTFLAGS_CARRIERS = ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS")
 
 
 @dataclass(frozen=True, kw_only=True)
 class FlagsPlan:
-    """What the scan found, reduced to what `flags` needs.
+    """What `flags` proposes: the rustflags to build with and every environment change, as data."""
 
-    rustflags_var   the env var the target rustflags come from (CARGO_ENCODED_RUSTFLAGS,
-                    RUSTFLAGS, CARGO_BUILD_RUSTFLAGS, CARGO_TARGET_<T>_RUSTFLAGS), or None
-                    when they come from config files (or there are none)
-    current_flags   the rustflags cargo would pass to rustc now, already split
-    debug_env_vars  other variables that turn debug info on: (name, value)
-    needs_strip     the toolchain does not strip release binaries (cargo < 1.77)
-    config_causes   config-file lines that turn debug info on
-    portable_flags  when non-empty, use these instead of `-C target-cpu=native`
-    profile         the cargo profile being built
-    """
+    rustflags: tuple[str, ...]
+    carrier: str
+    changes: tuple[SetVar | UnsetVar | Message, ...]   # a Message is a comment
+    native: bool                                       # the flags build for this host's CPU
+    present: frozenset[str] = frozenset()              # the rustflags variables set in the environment now
 
-    rustflags_var: str | None
-    current_flags: tuple[str, ...]
-    debug_env_vars: tuple[tuple[str, str], ...] = ()
-    needs_strip: bool = False
-    config_causes: tuple[Origin, ...] = ()
-    portable_flags: tuple[str, ...] = ()
-    profile: str = "release"
-
-
-def _profile_env(profile: str, key: str) -> str:
-    return "CARGO_PROFILE_{}_{}".format(profile.upper().replace("-", "_"), key)
-
-
-def recommended_flags(plan: FlagsPlan) -> tuple[tuple[str, ...], list[Comment]]:
-    """The rustflags to build with, and comments saying what was removed or noted."""
-    cleaned = remove_debug_flags(plan.current_flags)
-    comments = [Comment(_("removed {flag}: {reason}").format(flag=" ".join(r.tokens), reason=r.reason))
-                for r in cleaned.removed]
-    comments += [Comment(note) for note in cleaned.notes]
-    cpu = target_cpu_of(cleaned.kept)
-    if plan.portable_flags and cpu in (None, "native"):
-        flags = replace_target_cpu(cleaned.kept, plan.portable_flags)
-    else:
-        flags = ensure_native_cpu(cleaned.kept)
-        if cpu not in (None, "native"):
-            comments.append(Comment(_("kept your explicit target-cpu={cpu}").format(cpu=cpu)))
-    return flags, comments
-
-
-def plan_changes(plan: FlagsPlan, shell: Shell) -> list[EnvChange]:
-    flags, comments = recommended_flags(plan)
-    changes: list[EnvChange] = list(comments)
-
-    # RUSTFLAGS splits on spaces, so a flag with a space (from a config array or the
-    # encoded variable) can only travel in CARGO_ENCODED_RUSTFLAGS.
-    needs_encoding = any(" " in f for f in flags)
-    keep_encoded = needs_encoding or (plan.rustflags_var == "CARGO_ENCODED_RUSTFLAGS" and shell == "github-env")
-    carrier = "CARGO_ENCODED_RUSTFLAGS" if keep_encoded else "RUSTFLAGS"
-    changes.append(SetVar(carrier, join_flags(carrier, flags)))
-
-    cancelled = {carrier}
-    # The variable that carried the flags so far, when it is not the one we now set: its
-    # useful flags moved into `carrier`, so it goes (CARGO_ENCODED_RUSTFLAGS must, it wins).
-    to_cancel = list(plan.debug_env_vars)
-    if plan.rustflags_var and plan.rustflags_var != carrier:
-        to_cancel.insert(0, (plan.rustflags_var, join_flags(plan.rustflags_var, plan.current_flags)))
-    for name, value in to_cancel:
-        if name in cancelled:
-            continue
-        cancelled.add(name)
-        neutral = neutral_value(name, value)
-        if name == "CARGO_ENCODED_RUSTFLAGS":
-            # Where it cannot be unset (github-env) it gets the final flags: even an empty
-            # CARGO_ENCODED_RUSTFLAGS would win over RUSTFLAGS.
-            changes.append(UnsetVar(name, fallback=join_flags(name, flags)))
-        elif name == plan.rustflags_var or neutral.prefer_unset:
-            # The old carrier's useful flags now live in `carrier`: unset it where possible.
-            changes.append(UnsetVar(name, fallback=neutral.value))
-        else:
-            changes.append(SetVar(name, neutral.value))
-        if shell == "github-env" and name == "RUSTFLAGS" and not neutral.value:
-            changes.append(Comment(_(
+    def for_shell(self, shell: Shell) -> tuple[EnvChange, ...]:
+        encoded = "CARGO_ENCODED_RUSTFLAGS"
+        # A $GITHUB_ENV file cannot unset, and even an empty CARGO_ENCODED_RUSTFLAGS beats RUSTFLAGS: where it is
+        # set it stays the carrier, and RUSTFLAGS only gets its debug flags taken out.
+        keep_encoded = shell == "github-env" and encoded in self.present
+        out: list[EnvChange] = []
+        for change in self.changes:
+            if isinstance(change, Message):
+                out.append(Comment(change.text()))
+            elif keep_encoded and isinstance(change, SetVar) and change.name == "RUSTFLAGS" \
+                    and change.value == join_for_variable("RUSTFLAGS", self.rustflags):
+                if "RUSTFLAGS" in self.present:
+                    out.append(UnsetVar("RUSTFLAGS", fallback=self._neutral_rustflags))
+            elif keep_encoded and isinstance(change, UnsetVar) and change.name == encoded:
+                out.append(SetVar(encoded, join_for_variable(encoded, self.rustflags)))
+            else:
+                out.append(change)
+        if shell == "github-env" and any(isinstance(c, UnsetVar) and c.name == "RUSTFLAGS" and not c.fallback
+                                         for c in out):
+            out.append(Comment(Message.of("flags.github-env-rustflags", N_(
                 "GITHUB_ENV cannot unset RUSTFLAGS; it is set empty, and an empty RUSTFLAGS still wins over "
-                "build.rustflags and target.*.rustflags in cargo config files")))
+                "build.rustflags and target.*.rustflags in cargo config files")).text()))
+        return tuple(out)
 
-    if plan.needs_strip:
-        changes.append(Comment(_("this toolchain (cargo < 1.77) never strips: strip the standard library's debug info")))
-        changes.append(SetVar(_profile_env(plan.profile, "STRIP"), "debuginfo"))
+    def render(self, shell: Shell) -> RenderedEnv:
+        return render(self.for_shell(shell), shell)
 
-    for origin in plan.config_causes:
-        changes.append(Comment(_("{where}: turns debug info on; change it there (`buildcheck fix` shows the edit)")
-                               .format(where=origin.describe())))
-    return changes
+    _neutral_rustflags: str = ""  # RUSTFLAGS without its debug flags, where it cannot be unset
 
 
-def render_flags(plan: FlagsPlan, shell: Shell) -> RenderedEnv:
-    return render(plan_changes(plan, shell), shell)
+def flags_plan(plan: FixPlan, remaining: tuple[str, ...], environment: Mapping[str, str], *,
+               portable_flags: tuple[str, ...] = ()) -> FlagsPlan:
+    """remaining: the rustflags cargo uses once `plan` is applied (`plan.rustflags_after`)."""
+    changes: list[SetVar | UnsetVar | Message] = []
+    cleaned = remove_debug_flags(remaining)   # nothing left to remove after the plan; notes about kept flags
+    changes += [Message.of("flags.note", N_("{note}"), note=note) for note in cleaned.notes]
+    cpu = target_cpu_of(remaining)
+    if portable_flags and cpu in (None, "native"):
+        flags = replace_target_cpu(remaining, portable_flags)
+    else:
+        flags = ensure_native_cpu(remaining)
+        if cpu not in (None, "native"):
+            changes.append(Message.of("flags.kept-target-cpu", N_("kept your explicit target-cpu={cpu}"), cpu=cpu))
+    for name in RUSTFLAGS_CARRIERS:
+        current = environment.get(name)
+        if current is not None and plan.env_value(name, current) != current:
+            changes.append(Message.of("flags.removed", N_("{name} had {flags}: the debug flags are removed"),
+                                      name=name, flags=current))
+    carrier = "CARGO_ENCODED_RUSTFLAGS" if any(" " in flag for flag in flags) else "RUSTFLAGS"
+    changes.append(SetVar(carrier, join_for_variable(carrier, flags)))
+    for name in RUSTFLAGS_CARRIERS:
+        if name != carrier and name in environment:
+            changes.append(UnsetVar(name, fallback=join_for_variable(name, flags)))
+    for remedy in plan.env:
+        if remedy.name in RUSTFLAGS_CARRIERS:
+            continue
+        reason = plan.reason(remedy)
+        if reason is not None:
+            changes.append(reason)  # why, as a comment above the change
+        current = environment.get(remedy.name, "")
+        if remedy.value is None:
+            changes.append(UnsetVar(remedy.name, fallback=neutral_value(remedy.name, current).value))
+        else:
+            changes.append(SetVar(remedy.name, remedy.value))
+    for command in plan.commands:
+        changes.append(Message.of("flags.first-run", N_("first: {command}"), command=command.describe()))
+    for remedy in (*plan.files, *plan.makefiles, *plan.arguments):
+        changes.append(Message.of("flags.elsewhere", N_(
+            "{remedy} (not an environment setting: `buildcheck fix` shows the edit)"), remedy=remedy.describe()))
+    present = frozenset(name for name in RUSTFLAGS_CARRIERS if name in environment)
+    neutral = neutral_value("RUSTFLAGS", environment.get("RUSTFLAGS", "")).value
+    return FlagsPlan(rustflags=tuple(flags), carrier=carrier, changes=tuple(changes),
+                     native=target_cpu_of(flags) == "native", present=present, _neutral_rustflags=neutral)
