@@ -1,3 +1,3 @@
-from buildcheck.cli import main
+from buildcheck.entry import main
 
 main()

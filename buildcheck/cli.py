@@ -1,10 +1,10 @@
 """The command line: thin click commands that parse options and call the library.
 
-Each subcommand lives in `buildcheck/commands/<name>.py` and is imported only
-when it runs, so `buildcheck scan` never pays for the ELF reader and vice versa.
-`main()` is the one place that turns a BuildcheckError (or any unexpected
-exception) into one line on stderr and an exit code: never a traceback unless
-BUILDCHECK_TRACEBACK=1 asks for it.
+Each subcommand lives in `buildcheck/commands/<name>.py` and is imported only when it runs, so `buildcheck scan`
+never pays for the ELF reader and vice versa. `main()` is the one place that turns a BuildcheckError (or any
+unexpected exception) into one line on stderr and an exit code: never a traceback unless BUILDCHECK_TRACEBACK=1
+asks for it. Ctrl-C at any moment ends with one line and 130; a reader that closes the pipe early
+(`buildcheck scan | head -1`) ends the run quietly with 141, as a process killed by SIGPIPE does in a shell.
 """
 
 from __future__ import annotations
@@ -12,23 +12,27 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import signal
 import sys
 
 import click
 
 from buildcheck import __version__
+from buildcheck.cli_text import COLOR_KEY, Option, TranslatedHelp, global_options
 from buildcheck.errors import BuildcheckError
+from buildcheck.i18n import N_
 
-# The subcommands, in the order --help lists them; buildcheck.commands.<name> defines `command`
-# (its help text is there, translated when the module is imported).
-COMMANDS: tuple[str, ...] = ("scan", "inspect", "explain", "check", "flags", "fix", "diff", "demo")
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+# The subcommands, in the order --help lists them; buildcheck.commands.<name> defines `command`.
+COMMANDS: tuple[str, ...] = ("scan", "inspect", "explain", "check", "flags", "fix", "doctor", "diff", "demo")
 
 
 def _available(name: str) -> bool:
     return importlib.util.find_spec(f"buildcheck.commands.{name}") is not None
 
 
-class LazyGroup(click.Group):
+class LazyGroup(TranslatedHelp, click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in COMMANDS if _available(name)]
 
@@ -39,67 +43,58 @@ class LazyGroup(click.Group):
         return module.command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="buildcheck")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
-@click.option("--lang", type=click.Choice(["en", "zh"]), default=None)
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=N_(
+    "Will this damocles-worker build carry debug info, exactly why, and what to set instead.\n\n"
+    "\b\n"
+    "Examples:\n"
+    "  buildcheck demo                         a guided tour on the shipped examples\n"
+    "  buildcheck scan ~/damocles              every workspace the repository's build reaches\n"
+    "  buildcheck inspect target/release/damocles-worker\n"
+    "  buildcheck scan --lang zh               messages in Chinese (or LANG=zh_CN.UTF-8)\n\n"
+    "Exit codes: 0 clean, 1 error findings (or a failed gate), 2 usage error or unreadable input, "
+    "130 interrupted, 141 output pipe closed."))
+@click.version_option(__version__, prog_name="buildcheck", cls=Option, help=N_("Show the version and exit."))
+@global_options
 @click.pass_context
-def cli(ctx: click.Context, color: str, lang: str | None) -> None:
-    from buildcheck import i18n
+def cli(ctx: click.Context) -> None:
+    from buildcheck.cargo.host import this_host
     from buildcheck.context import RunContext
 
-    env = dict(os.environ)
-    i18n.set_language(lang or i18n.language_from_env(env))
-    ctx.obj = RunContext(env=env, cwd=os.getcwd(), color=color)
+    if ctx.obj is None:
+        ctx.obj = RunContext(env=dict(os.environ), cwd=os.getcwd(), host=this_host(),
+                             color=ctx.meta.get(COLOR_KEY, "auto"))
 
 
-def _write_group_texts(group: click.Group) -> None:
-    """Give the group its help texts in the current language.
-
-    Decorators run at import, before main() knows the language, so main() calls this again once it
-    has set it; `buildcheck --lang zh --help` is rendered before the group's callback ever runs.
-    """
-    from buildcheck.i18n import _
-
-    group.help = _(
-        "Will this damocles-worker build carry debug info, exactly why, and what to set instead.\n\n"
-        "\b\n"
-        "Examples:\n"
-        "  buildcheck demo                         a guided tour on the shipped examples\n"
-        "  buildcheck scan ~/damocles/damocles-worker\n"
-        "  buildcheck inspect target/release/damocles-worker\n"
-        "  buildcheck --lang zh scan               messages in Chinese (or LANG=zh_CN.UTF-8)\n\n"
-        "Exit codes: 0 clean, 1 error findings (or a failed gate), 2 usage error or unreadable input.")
-    for param in group.params:
-        if param.name == "color":
-            param.help = _("Colour in text output (NO_COLOR is honoured).")
-        elif param.name == "lang":
-            param.help = _("Language of messages (default: from LC_ALL / LC_MESSAGES / LANG).")
-        elif param.name == "version":
-            param.help = _("Show the version and exit.")
-    # click >= 8.1.8 builds the help option once and keeps it; a second run in the same process
-    # (tests) in another language must not reuse the first one's text.
-    cached_help = getattr(group, "_help_option", None)
-    if cached_help is not None:
-        cached_help.help = _("Show this message and exit.")
-
-
-_write_group_texts(cli)
+def _quiet_exit(status: int) -> None:
+    """Leave without Python flushing into a closed pipe at shutdown ("Exception ignored ... BrokenPipeError")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    os._exit(status)
 
 
 def main(argv: list[str] | None = None) -> None:
     from buildcheck import i18n
     from buildcheck.i18n import _
 
+    # From here on Ctrl-C is a KeyboardInterrupt we turn into one line (before, buildcheck.entry's handler acts).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     args = sys.argv[1:] if argv is None else list(argv)
     i18n.set_language(i18n.language_from_argv(args) or i18n.language_from_env(os.environ))
     i18n.route_click_messages()
-    _write_group_texts(cli)
     try:
         status = cli.main(args=args, prog_name="buildcheck", standalone_mode=False)
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        click.echo(_("buildcheck: interrupted"), err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except click.exceptions.Abort:
-        click.echo(_("buildcheck: aborted"), err=True)
-        sys.exit(130)
+        click.echo(_("buildcheck: interrupted"), err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        _quiet_exit(EXIT_BROKEN_PIPE)
     except click.ClickException as exc:  # usage errors: bad option, missing argument
         exc.show()
         sys.exit(2)
@@ -108,8 +103,6 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(_("buildcheck: error: {message}").format(message=exc), err=True)
         sys.exit(exc.exit_code)
-    except BrokenPipeError:
-        sys.exit(1)
     except Exception as exc:  # a bug of ours: still one line, with a way to see more
         if os.environ.get("BUILDCHECK_TRACEBACK"):
             raise

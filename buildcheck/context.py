@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -17,6 +18,7 @@ class RunContext:
     cwd: str
     color: str = "auto"  # auto | always | never
     cpuinfo_path: str = "/proc/cpuinfo"
+    host: str = "x86_64-unknown-linux-gnu"  # this machine's target triple, derived once by the CLI
 
     def directory(self, argument: str | None) -> Path:
         """The [DIR] a command works in: the argument (relative to the cwd), else the cwd; UsageError if absent."""
@@ -41,6 +43,17 @@ class RunContext:
         except InputError:
             return None
         return rustc_features(flags) if flags else None
+
+    def scan_options(self, *, profile: str | None = None, cargo: str | None = None, target: str | None = None,
+                     config_args: tuple[str, ...] = (), host_cpu_features: frozenset[str] | None = None,
+                     read_cpu: bool = True) -> Any:
+        """What every build path of this run is scanned with (buildcheck.project.ScanOptions)."""
+        from buildcheck.project import ScanOptions
+
+        features = host_cpu_features if host_cpu_features is not None else (
+            self.host_cpu_features() if read_cpu else None)
+        return ScanOptions(env=self.env, profile=profile, target=target, config_args=config_args, cargo=cargo,
+                           host_triple=self.host, host_cpu_features=features)
 
     def use_color(self, isatty: bool) -> bool:
         """An explicit --color wins; under auto, NO_COLOR (non-empty), then FORCE_COLOR, then the terminal decide."""

@@ -20,13 +20,25 @@ _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
 
 
+def _supported(value: str) -> str | None:
+    value = value.strip().lower()
+    if value.startswith("zh"):
+        return "zh"
+    if value.startswith("en"):
+        return "en"
+    return None
+
+
 def language_from_env(env: Mapping[str, str]) -> str:
-    """The language the locale variables ask for, as gettext reads them (LC_ALL first)."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+    """The language the locale variables ask for, in gettext's order: LANGUAGE (a colon-separated list of
+    preferences, ignored when the locale is C/POSIX, as GNU gettext does), then LC_ALL, LC_MESSAGES, LANG."""
+    locale = next((env[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(name)), "")
+    if env.get("LANGUAGE") and locale.split(".")[0] not in ("C", "POSIX"):
+        for preference in env["LANGUAGE"].split(":"):
+            found = _supported(preference)
+            if found:
+                return found
+    return _supported(locale) or "en"
 
 
 def set_language(lang: str) -> None:

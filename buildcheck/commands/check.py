@@ -6,63 +6,68 @@ import sys
 
 import click
 
+from buildcheck.cli_text import command as declare, global_options, option
+from buildcheck.commands._options import cargo_option, format_option, profile_option, via_option
 from buildcheck.context import RunContext
 from buildcheck.errors import UsageError
-from buildcheck.i18n import _
+from buildcheck.i18n import N_, _
 from buildcheck.recommend.verdict import FAIL_ON_CHOICES
 from buildcheck.sizes import ByteSize
 
 
-@click.command(name="check", help=_(
-    "CI gate: fail on settings or binaries that carry debug info. Exit 0 pass, 1 fail, 2 usage error or "
-    "unreadable input.\n\n\b\nExamples:\n  buildcheck check damocles-worker\n  buildcheck check . "
-    "--binary target/release/damocles-worker --max-size 200MiB\n  buildcheck check . --format sarif > "
-    "buildcheck.sarif\n  buildcheck check . --format github          annotations in GitHub Actions\n  "
-    "buildcheck check . --fail-on warning"))
+@declare("check", help=N_(
+    "CI gate: fail on settings or binaries that carry debug info, on every build path of every workspace DIR "
+    "stands for. Exit 0 pass, 1 fail, 2 usage error or unreadable input.\n\n\b\nExamples:\n"
+    "  buildcheck check ~/damocles\n"
+    "  buildcheck check . --binary target/release/damocles-worker --max-size 200MiB\n"
+    "  buildcheck check . --format sarif > buildcheck.sarif\n"
+    "  buildcheck check . --format github          annotations in GitHub Actions\n"
+    "  buildcheck check . --via make --fail-on warning"))
 @click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
-@click.option("--binary", "binaries", multiple=True, metavar="PATH",
-              help=_("A built binary to check as well (repeatable)."))
-@click.option("--max-size", type=ByteSize(), default=None, metavar="SIZE",
-              help=_("Fail when a --binary is larger: bytes, 50MiB (1024s), 200MB (1000s)."))
-@click.option("--profile", default="release", show_default=True, help=_("The cargo profile to check."))
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="error", show_default=True,
-              help=_("The lowest severity that fails the check."))
-@click.option("--cargo", default=None, metavar="PATH", help=_("The cargo whose version decides version-dependent rules."))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True, help=_("text, json (docs/en/check.md), sarif (code scanning), github (annotations)."))
+@option("--binary", "binaries", multiple=True, metavar="PATH",
+        help=N_("A built binary to check as well (repeatable)."))
+@option("--max-size", type=ByteSize(), default=None, metavar="SIZE",
+        help=N_("Fail when a --binary is larger: bytes, 50MiB (1024s), 200MB (1000s)."))
+@profile_option(N_("The cargo profile to check."))
+@option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="error", show_default=True,
+        help=N_("The lowest severity that fails the check."))
+@cargo_option()
+@via_option()
+@format_option(("text", "json", "sarif", "github"),
+               N_("text, json (docs/en/check.md), sarif (code scanning), github (annotations)."))
+@global_options
 @click.pass_obj
 def command(ctx: RunContext, directory: str | None, binaries: tuple[str, ...], max_size: int | None, profile: str,
-            fail_on: str, cargo: str | None, output_format: str) -> int:
-    from buildcheck.cargo.scan import scan
+            fail_on: str, cargo: str | None, via: str, output_format: str) -> int:
+    from buildcheck.commands._project import project_for
     from buildcheck.elf.inspect import inspect_binary
     from buildcheck.gate import repository_root, run_gate
 
-    cwd = ctx.directory(directory)
     if max_size is not None and not binaries:
         raise UsageError(_("--max-size needs at least one --binary to measure"))
-    result = scan(cwd=cwd, env=ctx.env, profile=profile, cargo=cargo, host_cpu_features=ctx.host_cpu_features())
+    project = project_for(ctx, directory, ctx.scan_options(profile=profile, cargo=cargo))
     # Read every binary before printing anything: a bad path gives one clean error line (exit 2).
     reports = [inspect_binary(path) for path in binaries]  # named as typed, as `inspect` names them
-    report = run_gate(result, reports, max_size=max_size, fail_on=fail_on)  # type: ignore[arg-type]
+    report = run_gate(project, reports, via=via, max_size=max_size, fail_on=fail_on)  # type: ignore[arg-type]
 
     if output_format == "json":
         from buildcheck.report import findings_json
 
-        findings_json.render(sys.stdout, report.findings, report.verdict, sections=report.sections())
+        findings_json.render(sys.stdout, report.findings, report.verdict, sections=report.to_json())
     elif output_format in ("sarif", "github"):
-        root = str(repository_root(cwd, result.workspace_root, ctx.env))
+        first = project.workspaces[0].direct.scan.workspace_root
+        root = str(repository_root(project.directory, first, ctx.env))
         if output_format == "sarif":
             from buildcheck.report import sarif
 
-            sarif.render(sys.stdout, report.ci_findings(), root=root, manifest_path=report.manifest_path)
+            sarif.render(sys.stdout, report.ci_findings(), root=root)
         else:
             from buildcheck.report import github
 
-            github.render(sys.stdout, report.ci_findings(), root=root, manifest_path=report.manifest_path)
+            github.render(sys.stdout, report.ci_findings(), root=root)
     else:
         from buildcheck.report import check_text
         from buildcheck.report.console import make_console
 
         check_text.render(make_console(ctx), report)
     return report.verdict.exit_code
-

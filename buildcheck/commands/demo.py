@@ -15,7 +15,8 @@ import click
 from rich.cells import cell_len
 
 from buildcheck.context import RunContext
-from buildcheck.i18n import _
+from buildcheck.cli_text import command as declare, global_options, option
+from buildcheck.i18n import N_, _
 
 
 class _Narrator:
@@ -42,19 +43,24 @@ class _Narrator:
         click.echo(click.style("$ " + text, fg="cyan") if self.color else "$ " + text)
 
 
-def _run(name: str, args: list[str], *, env: Mapping[str, str], cwd: Path, color: str) -> int:
-    """Run one of our own commands in-process with the tour's environment instead of the user's."""
+def _run(name: str, args: list[str], *, env: Mapping[str, str], cwd: Path, color: str, host: str) -> int:
+    """Run one of our own commands in-process with the tour's environment instead of the user's.
+
+    The whole story goes to stdout (`buildcheck demo > tour.txt` keeps it all): what a command writes to stderr
+    for a person (the CPU summary of `flags`, the "wrote ..." lines of `fix`) is part of the tour."""
+    import contextlib
     import importlib
 
     module = importlib.import_module(f"buildcheck.commands.{name}")
-    obj = RunContext(env=dict(env), cwd=str(cwd), color=color)
-    status = module.command.main(args=args, prog_name=f"buildcheck {name}", obj=obj, standalone_mode=False)
+    obj = RunContext(env=dict(env), cwd=str(cwd), color=color, host=host)
     sys.stdout.flush()
-    sys.stderr.flush()
+    with contextlib.redirect_stderr(sys.stdout):
+        status = module.command.main(args=args, prog_name=f"buildcheck {name}", obj=obj, standalone_mode=False)
+        sys.stdout.flush()
     return status if isinstance(status, int) else 0
 
 
-@click.command(name="demo", help=_(
+@declare("demo", help=N_(
     "A guided first run: the Lotus `-g` story on the examples shipped with buildcheck. It copies a small "
     "workspace shaped like damocles-worker (pinned to Rust 1.72.0, with a parent .cargo/config.toml) and a "
     "binary built with -g into a new directory, then runs scan, inspect, explain, flags and fix there with a "
@@ -65,22 +71,34 @@ def _run(name: str, args: list[str], *, env: Mapping[str, str], cwd: Path, color
     "  buildcheck demo\n"
     "  buildcheck --lang zh demo\n"
     "  buildcheck demo --keep ./buildcheck-demo    keep the copy to look at afterwards"))
-@click.option("--keep", "keep", default=None, metavar="DIR", type=click.Path(file_okay=False),
-              help=_("Copy the examples into DIR (new or empty) and keep them, instead of a temporary directory."))
+@option("--keep", "keep", default=None, metavar="DIR", type=click.Path(file_okay=False),
+        help=N_("Copy the examples into DIR (new or empty) and keep them, instead of a temporary directory."))
+@global_options
 @click.pass_obj
 def command(ctx: RunContext, keep: str | None) -> int:
     color = ctx.use_color(sys.stdout.isatty())
     if keep is not None:
-        return _tour(Path(ctx.cwd) / keep, color)
+        return _tour(Path(ctx.cwd) / keep, color, ctx.host)
     with tempfile.TemporaryDirectory(prefix="buildcheck-demo-") as tmp:
-        return _tour(Path(tmp), color)
+        return _tour(Path(tmp), color, ctx.host)
 
 
-def _tour(root: Path, color: bool) -> int:
+def _fixed_environment(workspace: Path, env: Mapping[str, str], host: str) -> dict[str, str]:
+    """The tour's environment after `eval "$(buildcheck flags)"`."""
     from buildcheck import tour
-    from buildcheck.cargo.scan import scan
-    from buildcheck.recommend.flags_plan import plan_changes
-    from buildcheck.recommend.from_scan import flags_plan
+    from buildcheck.project import ScanOptions, scan_project
+    from buildcheck.recommend.fix_files import project_plan
+    from buildcheck.recommend.flags_plan import flags_plan
+    from buildcheck.recommend.plan import rustflags_after
+
+    project = scan_project(workspace, ScanOptions(env=env, host_triple=host))
+    plan = project_plan(project, "both")
+    answer = flags_plan(plan, rustflags_after(project.workspaces[0].documented.scan, plan), env)
+    return tour.apply_env_changes(env, answer.for_shell("sh"))
+
+
+def _tour(root: Path, color: bool, host: str) -> int:
+    from buildcheck import tour
 
     files = tour.copy_examples(root)
     env = tour.lotus_environment(files)
@@ -110,7 +128,7 @@ def _tour(root: Path, color: bool) -> int:
     say.say(_("scan resolves every source of debug settings the way cargo does and says where each value came "
               "from: a file and line, or an environment variable."))
     say.command_line("buildcheck scan")
-    before = _run("scan", [], env=env, cwd=ws, color=color_choice)
+    before = _run("scan", [], env=env, cwd=ws, color=color_choice, host=host)
     click.echo()
     say.say(_("Exit status {status}: the binary would carry debug info.").format(status=before))
 
@@ -119,35 +137,36 @@ def _tour(root: Path, color: bool) -> int:
               "program compiled with -g and never stripped (a copy of fixtures/binaries/rust-tiny-debug): the "
               "same story at a smaller scale.").format(path=binary))
     say.command_line(f"buildcheck inspect {binary}")
-    _run("inspect", [str(files.binary)], env=env, cwd=ws, color=color_choice)
+    _run("inspect", [str(files.binary)], env=env, cwd=ws, color=color_choice, host=host)
 
     say.step(_("explain: which setting put it there"))
     say.say(_("explain joins the binary's debug info with the settings that caused it, most important first, "
-              "and says which causes are really seen in the binary."))
+              "and says which causes are really seen in the binary. The stand-in was compiled by a newer rustc "
+              "than the pinned 1.72.0, and explain says that first: the rules it judges by are 1.72's."))
     say.command_line(f"buildcheck explain {binary}")
-    _run("explain", [str(files.binary)], env=env, cwd=ws, color=color_choice)
+    _run("explain", [str(files.binary)], env=env, cwd=ws, color=color_choice, host=host)
 
     say.step(_("the fix: flags for the environment, fix for config files"))
     say.say(_("flags prints the environment to build with (`eval \"$(buildcheck flags)\"`): RUSTFLAGS without "
               "-g, and strip for a toolchain older than 1.77. The CPU summary is computed from a sample "
               "/proc/cpuinfo shipped with the demo."))
     say.command_line(f"buildcheck flags --cpuinfo {cpuinfo}")
-    _run("flags", ["--cpuinfo", cpuinfo], env=env, cwd=ws, color=color_choice)
+    _run("flags", ["--cpuinfo", cpuinfo], env=env, cwd=ws, color=color_choice, host=host)
     click.echo()
     say.say(_("fix edits the config files that turn debug info on. Here it writes into the demo's copy only "
               "(keeping a .bak); on your checkout, run it without --write first to see the diff."))
     say.command_line("buildcheck fix --write")
-    _run("fix", ["--write"], env=env, cwd=ws, color=color_choice)
+    _run("fix", ["--write"], env=env, cwd=ws, color=color_choice, host=host)
 
     say.step(_("check again"))
-    fixed_env = tour.apply_env_changes(env, plan_changes(flags_plan(scan(cwd=ws, env=env)), "sh"))
+    fixed_env = _fixed_environment(ws, env, host)
     say.say(_("With the environment flags printed and the edited config file, scan again:"))
     for name in sorted(set(env) | set(fixed_env)):
         if env.get(name) != fixed_env.get(name):
             click.echo(f"  {name}={fixed_env[name]}" if name in fixed_env else f"  unset {name}")
     click.echo()
     say.command_line("buildcheck scan")
-    after = _run("scan", [], env=fixed_env, cwd=ws, color=color_choice)
+    after = _run("scan", [], env=fixed_env, cwd=ws, color=color_choice, host=host)
     click.echo()
     if after == 0:
         say.say(_("Exit status 0: no debug info of the project's crates, and the standard library's is stripped. "

@@ -7,21 +7,23 @@ import sys
 import click
 
 from buildcheck.context import RunContext
-from buildcheck.i18n import _
+from buildcheck.cli_text import command as declare, global_options, option
+from buildcheck.i18n import N_
 
 
-@click.command(name="inspect", help=_(
+@declare("inspect", help=N_(
     "Show where a binary's size went: sections, debug share, the size after `strip --strip-debug`, and "
     "debug info by crate, language and compiler.\n\n\b\nExamples:\n  buildcheck inspect "
     "target/release/damocles-worker\n  buildcheck inspect --top 0 --all-sections "
     "target/release/damocles-worker\n  buildcheck inspect --format json target/release/damocles-worker > "
     "release.json"))
 @click.argument("binaries", nargs=-1, required=True, metavar="BINARY...")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help=_("text for a person, json for scripts (one object, or an array for several binaries)."))
-@click.option("--top", type=click.IntRange(min=0), default=12, show_default=True,
-              help=_("Origins listed in text output (0: all)."))
-@click.option("--all-sections", is_flag=True, help=_("List every section in text output, not only the largest."))
+@option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        help=N_("text for a person, json for scripts (one object, or an array for several binaries)."))
+@option("--top", type=click.IntRange(min=0), default=12, show_default=True,
+        help=N_("Origins listed in text output (0: all)."))
+@option("--all-sections", is_flag=True, help=N_("List every section in text output, not only the largest."))
+@global_options
 @click.pass_obj
 def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top: int, all_sections: bool) -> int:
     from buildcheck.elf.inspect import inspect_binary
@@ -42,6 +44,6 @@ def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top:
         from buildcheck.report import inspect_text
         from buildcheck.report.console import make_console
 
-        inspect_text.render(make_console(ctx), reports, top=top, all_sections=all_sections)
+        inspect_text.render(make_console(ctx).console, reports, top=top, all_sections=all_sections)
     return 0
 

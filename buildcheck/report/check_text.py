@@ -2,51 +2,52 @@
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.markup import escape
-
 from buildcheck.gate import GateReport
-from buildcheck.i18n import _
-from buildcheck.report.findings_text import most_severe_first, render_findings
-from buildcheck.sizes import format_size
+from buildcheck.i18n import N_, _
+from buildcheck.messages import Message, Percent, Size
+from buildcheck.report.console import TextOut
+from buildcheck.report.findings_text import render_findings
 
 
-
-def _percent(part: int, whole: int) -> str:
-    return "{p:.1f}%".format(p=100.0 * part / whole) if whole else "-"
-
-
-def render(console: Console, report: GateReport) -> None:
-    scan = report.scan
-    project = str(scan.workspace_root) if scan.workspace_root else _("no cargo workspace found")
-    version = str(scan.cargo_version) if scan.cargo_version else _("unknown")
-    console.print(_("[bold]buildcheck check[/] {project}  profile [bold]{profile}[/]  cargo {version}").format(
-        project=escape(project), profile=escape(scan.profile), version=version))
+def _settings(out: TextOut, scan, label: str) -> None:
     if scan.debug_sections_expected:
-        console.print(_("settings: the binary will carry debug sections (debuginfo {level}, strip {strip})").format(
-            level=scan.debuginfo, strip=scan.strip))
+        text = _("{path}: the binary will carry debug sections (debuginfo {level}, strip {strip})")
     else:
-        console.print(_("settings: no debug sections expected (debuginfo {level}, strip {strip})").format(
-            level=scan.debuginfo, strip=scan.strip))
+        text = _("{path}: no debug sections expected (debuginfo {level}, strip {strip})")
+    out.line(text.format(path=label, level=scan.debuginfo, strip=scan.strip), indent=2)
+
+
+def render(out: TextOut, report: GateReport) -> None:
+    project = report.project
+    for workspace in project.workspaces:
+        scan = workspace.direct.scan
+        where = out.path(str(scan.workspace_root)) if scan.workspace_root else _("no cargo workspace found")
+        version = str(scan.cargo_version) if scan.cargo_version else _("unknown")
+        out.line((_("buildcheck check"), "bold"), " ", where, "  ",
+                 _("profile {profile}  cargo {version}").format(profile=scan.profile, version=version))
+        for path in workspace.paths(report.via):
+            label = _("through make") if path.via == "make" else _("direct cargo build")
+            _settings(out, path.scan, label)
     for binary in report.binaries:
         ev = binary.evidence
-        console.print(_("binary: {path}  {size}, debug sections {debug} ({percent}), about {stripped} "
-                        "without them").format(
-            path=escape(ev.path), size=format_size(ev.file_size), debug=format_size(ev.debug_bytes),
-            percent=_percent(ev.debug_bytes, ev.file_size), stripped=format_size(ev.stripped_size_estimate)))
-        console.print("  " + escape(binary.explanation.headline))
+        line = Message.of("check.binary", N_("{path}  {size}, debug sections {debug} ({percent}), about {stripped} "
+                                             "without them"), path=ev.path, size=Size(ev.file_size),
+                          debug=Size(ev.debug_bytes),
+                          percent=Percent(ev.debug_bytes / ev.file_size if ev.file_size else 0.0),
+                          stripped=Size(ev.stripped_size_estimate))
+        out.line(_("binary:"), " ", out.text(line))
+        out.line(out.text(binary.explanation.headline), indent=2)
 
-    findings = most_severe_first(report.findings)
-    render_findings(console, findings)
+    render_findings(out, report.findings)
 
     verdict = report.verdict
     counts = verdict.counts
     summary = _("{errors} error(s), {warnings} warning(s), {infos} info").format(
         errors=counts.get("error", 0), warnings=counts.get("warning", 0), infos=counts.get("info", 0))
-    console.print()
+    out.blank()
     if verdict.passed:
-        console.print(_("[bold green]PASS[/] (fails on {fail_on}): {summary}").format(
+        out.line((_("PASS"), "bold green"), " ", _("(fails on {fail_on}): {summary}").format(
             fail_on=verdict.fail_on, summary=summary))
     else:
-        console.print(_("[bold red]FAIL[/] (fails on {fail_on}): {summary}").format(
+        out.line((_("FAIL"), "bold red"), " ", _("(fails on {fail_on}): {summary}").format(
             fail_on=verdict.fail_on, summary=summary))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.markup import escape
-
 from buildcheck.explain import Explanation
-from buildcheck.i18n import _
-from buildcheck.sizes import format_size
-
+from buildcheck.i18n import N_, _
+from buildcheck.messages import Message, Size
+from buildcheck.report.console import TextOut
 
 
 def _seen(seen: bool | None) -> tuple[str, str]:
@@ -17,36 +14,42 @@ def _seen(seen: bool | None) -> tuple[str, str]:
     return ("green", _("seen in the binary")) if seen else ("yellow", _("not in the binary"))
 
 
-def render(console: Console, explanation: Explanation) -> None:
-    project = explanation.project or _("no cargo workspace found")
+def render(out: TextOut, explanation: Explanation) -> None:
+    project = out.path(explanation.project) if explanation.project else _("no cargo workspace found")
     version = explanation.cargo_version or _("unknown")
-    subject = explanation.binary.path if explanation.binary else _("(no binary: settings only)")
-    console.print(_("[bold]buildcheck explain[/] {subject}").format(subject=escape(subject)))
-    console.print(_("settings of {project}, profile {profile}, cargo {version} (from {where})").format(
-        project=escape(project), profile=escape(explanation.profile), version=version,
-        where=escape(explanation.toolchain_origin.describe())))
+    subject = out.path(explanation.binary.path) if explanation.binary else _("(no binary: settings only)")
+    out.line((_("buildcheck explain"), "bold"), " ", subject)
+    out.line(_("settings of {project}, profile {profile}, cargo {version} (from {where})").format(
+        project=project, profile=explanation.profile, version=version, where=out.where(explanation.toolchain_origin)))
     binary = explanation.binary
     if binary is not None:
-        console.print(_("{size}: debug sections {debug}, .debug_info {info}; about {stripped} without "
-                        "them").format(size=format_size(binary.file_size), debug=format_size(binary.debug_bytes),
-                                       info=format_size(binary.debug_info_bytes),
-                                       stripped=format_size(binary.stripped_size_estimate)))
-    console.print()
-    console.print("[bold]" + escape(explanation.headline) + "[/]")
-
+        out.line(out.text(Message.of("explain.sizes", N_("{size}: debug sections {debug}, .debug_info {info}; about "
+                                                         "{stripped} without them"), size=Size(binary.file_size),
+                                     debug=Size(binary.debug_bytes), info=Size(binary.debug_info_bytes),
+                                     stripped=Size(binary.stripped_size_estimate))))
+    out.blank()
+    out.line((out.text(explanation.headline).strip(), "bold"))
     if explanation.causes:
-        console.print(_("\n[bold]Causes[/] (most important first)"))
-    for number, cause in enumerate(explanation.causes, start=1):
-        style, label = _seen(cause.seen_in_binary)
-        console.print(f"  {number}. {escape(cause.summary)}  [{style}]{escape(label)}[/]  {cause.rule}")
-        for line in cause.evidence:
-            console.print(f"       - {escape(line)}")
-        if cause.fix:
-            console.print(_("       [green]fix:[/] {fix}").format(fix=escape(cause.fix)))
-
+        out.blank()
+        out.line((_("Causes"), "bold"), " ", _("(most important first)"))
+    for number, explained in enumerate(explanation.causes, start=1):
+        style, label = _seen(explained.seen_in_binary)
+        out.line(f"{number}. ", out.text(explained.summary), "  ", (label, style), "  ",
+                 getattr(explained, "rule", None) or explained.cause.rule, indent=2, hang=5)
+        for line in explained.evidence:
+            out.line("- ", out.text(line), indent=5, hang=7)
+        cause = getattr(explained, "cause", None)
+        if cause is not None and cause.remedy is not None:
+            out.line((_("fix:"), "green"), " ", out.text(cause.remedy.describe()), indent=5, hang=7)
     if explanation.contradictions:
-        console.print(_("\n[bold]The binary contradicts the current settings[/]"))
+        out.blank()
+        out.line((_("The binary contradicts the current settings"), "bold"))
     for contradiction in explanation.contradictions:
-        console.print(f"  [yellow]![/] {escape(contradiction.message)}")
+        out.line(("!", "yellow"), " ", out.text(contradiction.message), indent=2, hang=4)
         for line in contradiction.evidence:
-            console.print(f"       - {escape(line)}")
+            out.line("- ", out.text(line), indent=5, hang=7)
+    if len(explanation.fix) > 1:
+        out.blank()
+        out.line((_("Every fix, in order"), "bold"))
+        for remedy in explanation.fix:
+            out.line("- ", out.text(remedy.describe()), indent=2, hang=4)

@@ -1,11 +1,12 @@
 """`buildcheck check --format json`: the findings and the verdict, as one JSON document.
 
-Contract (schema_version 1):
-    {"schema_version": 1,
+Contract (schema_version 2):
+    {"schema_version": 2,
      "tool": {"name": "buildcheck", "version": "..."},
      "verdict": {"result": "pass"|"fail", "fail_on": "error"|"warning", "exit_code": 0|1,
                  "counts": {"error": n, "warning": n, "info": n}},
-     "findings": [{"rule", "name", "severity", "message", "location": {path, line} | {env} | ... | null, "fix"}],
+     "findings": [{"rule", "name", "severity", "message", "message_id", "params",
+                   "location": {path, line} | {env} | ... | null, "fix", "fix_id", "fix_params"}],
      ...sections the caller adds (e.g. "scan", "binaries")}
 """
 
@@ -19,7 +20,7 @@ from buildcheck import __version__
 from buildcheck.model import Finding
 from buildcheck.recommend.verdict import Verdict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def findings_document(findings: Sequence[Finding], verdict: Verdict, *,

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-import click
+from collections.abc import Sequence
+from typing import TextIO
 
 from buildcheck.i18n import _
 from buildcheck.recommend.cpu_features import NativeSummary, describe_native
-from buildcheck.recommend.flags_plan import FlagsPlan, recommended_flags
-from buildcheck.recommend.rustflags import target_cpu_of
-from buildcheck.recommend.shells import RenderedEnv
+from buildcheck.recommend.flags_plan import FlagsPlan
+from buildcheck.recommend.shells import Shell
+from buildcheck.report.console import TextOut
 
 
-def render(rendered: RenderedEnv, *, summary: NativeSummary | None, plan: FlagsPlan, portable: bool) -> None:
+def render(stdout: TextIO, err: TextOut, answer: FlagsPlan, *, shell: Shell, summary: NativeSummary | None,
+           portable: bool, others: Sequence[FlagsPlan] = ()) -> None:
+    rendered = answer.render(shell)
     for line in rendered.lines:
-        click.echo(line)
+        stdout.write(line + "\n")
+    stdout.flush()
     for note in rendered.notes:
-        click.echo(_("note: {text}").format(text=note), err=True)
-    flags, _comments = recommended_flags(plan)
-    if summary is not None and target_cpu_of(flags) == "native":
-        for line in describe_native(summary):
-            click.echo(line, err=True)
+        err.line(_("note: {text}").format(text=note))
+    if any(other.rustflags != answer.rustflags for other in others):
+        err.line(_("note: the workspaces need different rustflags; run `buildcheck flags` in each of them"))
+    if summary is not None and answer.native:
+        err.lines(describe_native(summary))
     elif portable:
-        click.echo(_("portable build: {flags}").format(flags=" ".join(plan.portable_flags)), err=True)
+        err.line(_("portable build: {flags}").format(flags=" ".join(answer.rustflags)))

@@ -13,7 +13,7 @@ repository cannot carry an annotation, so it gets none and its path goes into th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from buildcheck.i18n import _
 from buildcheck.model import Finding
@@ -31,9 +31,12 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding: Finding, *, root: str, manifest_path: str | None) -> str:
+def annotation(item: Any, *, root: str, manifest_path: str | None = None) -> str:
+    """One workflow command; `item` is a Finding, or a GatedFinding that brings its workspace manifest."""
+    finding: Finding = item.finding if hasattr(item, "finding") else item
+    manifest_path = item.manifest_path if hasattr(item, "finding") else manifest_path
     location = locate(finding.origin, root=root, manifest_path=manifest_path)
-    message = finding.message
+    message = finding.message.text()
     properties: list[tuple[str, str]] = []
     if location is not None:
         # Outside the repository (~/.cargo/config.toml, a parent directory's .cargo/) GitHub cannot
@@ -46,17 +49,17 @@ def annotation(finding: Finding, *, root: str, manifest_path: str | None) -> str
     if stands_in is not None and stands_in.kind != "file":
         message += " " + _("(from {origin})").format(origin=stands_in.describe())
     if finding.fix:
-        message += "\n" + _("Fix: {fix}").format(fix=finding.fix)
+        message += "\n" + _("Fix: {fix}").format(fix=finding.fix.text())
     rule = RULES.get(finding.rule)
     properties.append(("title", f"{finding.rule} {rule.name}" if rule else finding.rule))
     props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
     return f"::{_COMMAND[finding.severity]} {props}::{escape_data(message)}"
 
 
-def annotations(findings: Sequence[Finding], *, root: str, manifest_path: str | None) -> list[str]:
+def annotations(findings: Sequence[Any], *, root: str, manifest_path: str | None = None) -> list[str]:
     return [annotation(f, root=root, manifest_path=manifest_path) for f in findings]
 
 
-def render(stream: TextIO, findings: Sequence[Finding], *, root: str, manifest_path: str | None) -> None:
+def render(stream: TextIO, findings: Sequence[Any], *, root: str, manifest_path: str | None = None) -> None:
     for line in annotations(findings, root=root, manifest_path=manifest_path):
         stream.write(line + "\n")

@@ -11,8 +11,9 @@ URI; an environment variable, a default or a command is placed on the workspace
 manifest at line 1 and named in the message. Without a manifest such results have
 no location (valid SARIF; GitHub lists them without a file).
 
-The fingerprint hashes the rule, the location's URI, the origin (env var name etc.)
-and the message — not the line — so an alert survives lines moving above it.
+The fingerprint hashes the rule, the location's URI, the origin (env var name etc.), the message id and its
+stable parameters (strings such as a flag or a variable name; not sizes or counts, which change with every build)
+— not the line and not the text — so an alert survives lines moving above it, a rewording, and `--lang zh`.
 """
 
 from __future__ import annotations
@@ -55,23 +56,41 @@ def _artifact_location(location: CiLocation) -> dict[str, Any]:
 
 
 def _message(finding: Finding, location: CiLocation | None) -> str:
-    text = finding.message
+    text = finding.message.text()
     stands_in = location.stands_in_for if location else finding.origin
     if stands_in is not None and stands_in.kind != "file":
         text += " " + _("(from {origin})").format(origin=stands_in.describe())
     if finding.fix:
-        text += "\n" + _("Fix: {fix}").format(fix=finding.fix)
+        text += "\n" + _("Fix: {fix}").format(fix=finding.fix.text())
     return text
 
 
-def _fingerprint(finding: Finding, uri: str) -> str:
+def _stable(value: Any) -> Any:
+    """The parameters that identify a finding's place and kind, not the build's numbers."""
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in sorted(value.items()) if not isinstance(v, (int, float)) or
+                isinstance(v, bool)}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+def fingerprint(finding: Finding, uri: str) -> str:
     origin = finding.origin
     origin_id = "" if origin is None else f"{origin.kind}:{origin.env or origin.detail or ''}"
-    material = "\0".join((finding.rule, uri, origin_id, finding.message))
+    params = json.dumps(_stable(finding.message.params_json()), sort_keys=True, ensure_ascii=False)
+    material = "\0".join((finding.rule, uri, origin_id, finding.message.id, params))
     return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _result(finding: Finding, rule_index: dict[str, int], *, root: str, manifest_path: str | None) -> dict[str, Any]:
+def _placed(item: Any, manifest_path: str | None) -> tuple[Finding, str | None]:
+    """A GatedFinding brings its own workspace manifest; a bare Finding takes the document's."""
+    if hasattr(item, "finding"):
+        return item.finding, item.manifest_path
+    return item, manifest_path
+
+
+def _result(finding: Finding, manifest_path: str | None, rule_index: dict[str, int], *, root: str) -> dict[str, Any]:
     location = locate(finding.origin, root=root, manifest_path=manifest_path)
     result: dict[str, Any] = {
         "ruleId": finding.rule,
@@ -88,13 +107,15 @@ def _result(finding: Finding, rule_index: dict[str, int], *, root: str, manifest
             "artifactLocation": artifact,
             "region": {"startLine": location.line or 1},
         }}]
-    result["partialFingerprints"] = {FINGERPRINT_KEY: _fingerprint(finding, uri)}
+    result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(finding, uri)}
+    properties: dict[str, Any] = {"messageId": finding.message.id, "params": finding.message.params_json()}
     if finding.fix:
-        result["properties"] = {"fix": finding.fix}
+        properties["fix"] = finding.fix.text()
+    result["properties"] = properties
     return result
 
 
-def sarif_document(findings: Sequence[Finding], *, root: str, manifest_path: str | None,
+def sarif_document(findings: Sequence[Any], *, root: str, manifest_path: str | None = None,
                    tool_version: str = __version__) -> dict[str, Any]:
     """The SARIF log for `findings`; `root` is the repository checkout the URIs are relative to."""
     rules = list(RULES.values())
@@ -107,12 +128,12 @@ def sarif_document(findings: Sequence[Finding], *, root: str, manifest_path: str
             "rules": [_rule_descriptor(rule) for rule in rules],
         }},
         "originalUriBaseIds": {SRCROOT: {"uri": root_uri}},
-        "results": [_result(f, rule_index, root=root, manifest_path=manifest_path) for f in findings],
+        "results": [_result(*_placed(f, manifest_path), rule_index, root=root) for f in findings],
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
-def render(stream: TextIO, findings: Sequence[Finding], *, root: str, manifest_path: str | None) -> None:
+def render(stream: TextIO, findings: Sequence[Any], *, root: str, manifest_path: str | None = None) -> None:
     json.dump(sarif_document(findings, root=root, manifest_path=manifest_path), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
