@@ -51,7 +51,7 @@ def test_debug_info_rule_of_each_fixture(name):
     got = [(f.rule, f.severity) for f in findings]
     assert got == ([EXPECTED[name]] if EXPECTED[name] else [])
     for finding in findings:
-        assert str(BINARY_FIXTURES / name) in finding.message and finding.fix
+        assert str(BINARY_FIXTURES / name) in finding.message.text() and finding.fix
         assert finding.origin is not None and finding.origin.path == str(BINARY_FIXTURES / name)
 
 
@@ -70,7 +70,7 @@ def test_mixed_rust_and_c_names_the_crate_and_the_gcc_switch():
     evidence = read_evidence(inspect_binary(BINARY_FIXTURES / "mixed-rust-c"))
     assert evidence.crate_names() == {"mixed"}
     assert [(n.kind, n.debug_switch) for n in evidence.native] == [("c", "-g")]
-    message = binary_findings(evidence)[0].message
+    message = binary_findings(evidence)[0].message.text()
     assert "mixed" in message and "recorded -g" in message
 
 

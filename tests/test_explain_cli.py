@@ -18,11 +18,11 @@ def test_split_arguments(tmp_path):
     binary = tmp_path / "app"
     binary.write_bytes(b"")
     (tmp_path / "dir").mkdir()
-    assert split_arguments(tmp_path, ()) == (None, tmp_path)
+    assert split_arguments(tmp_path, ()) == (None, None)  # no DIR given: the binary's own workspace is looked for
     assert split_arguments(tmp_path, ("dir",)) == (None, tmp_path / "dir")
-    assert split_arguments(tmp_path, ("app",)) == (Path("app"), tmp_path)  # as typed, like `inspect`
+    assert split_arguments(tmp_path, ("app",)) == (Path("app"), None)  # as typed, like `inspect`
     assert split_arguments(tmp_path, ("app", "dir")) == (Path("app"), tmp_path / "dir")
-    assert split_arguments(tmp_path, ("missing",)) == (Path("missing"), tmp_path)  # inspect reports it
+    assert split_arguments(tmp_path, ("missing",)) == (Path("missing"), None)  # inspect reports it
     for bad in (("app", "app"), ("app", "nodir"), ("a", "b", "c")):
         with pytest.raises(UsageError):
             split_arguments(tmp_path, bad)
@@ -33,17 +33,20 @@ def test_binary_and_settings_in_json(tmp_path):
     done = s.run("explain", str(BINARY_FIXTURES / "rust-tiny-debug"), "--format", "json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["schema_version"] == 1 and data["command"] == "explain"
+    assert data["schema_version"] == 2 and data["command"] == "explain"
     assert data["cargo_version"] == "1.72.0" and data["project"] == str(s.cwd.resolve())
     assert data["binary"]["crates_with_debug_info"][0]["crate"] == "tiny"
     first = data["causes"][0]
     assert (first["kind"], first["rule"], first["location"], first["seen_in_binary"]) == (
-        "rustflags", "BC001", {"env": "RUSTFLAGS"}, True)
-    assert data["fix"] == 'export RUSTFLAGS="-C target-cpu=native"'
+        "rustflags-debuginfo", "BC001", {"env": "RUSTFLAGS"}, True)
+    assert data["fix"] == ['export RUSTFLAGS="-C target-cpu=native"', "export CARGO_PROFILE_RELEASE_STRIP=debuginfo"]
     assert "RUSTFLAGS" in data["headline"]
-    # the fixture's crate is `tiny`, the workspace's packages are app and dep
-    assert [c["rule"] for c in data["contradictions"]] == ["BC103"]
-    assert "another project" in data["contradictions"][0]["message"]
+    # The fixture was built by another rustc than the pinned 1.72.0: said first (issue #11.21). Its crate is `tiny`,
+    # the workspace's packages are app and dep: another project.
+    assert [c["message_id"] for c in data["contradictions"]] == ["BC103.toolchain", "BC103.other-project"]
+    assert "1.72.0" in data["contradictions"][0]["message"] and "1.72.0" not in data["binary"]["rustc_versions"]
+    assert "another project" in data["contradictions"][1]["message"]
+    assert data["headline"].startswith(data["contradictions"][0]["message"])
 
 
 def test_directory_alone_explains_the_settings(tmp_path):

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from buildcheck.report.layout import PathStyle
+
 STABLE = os.path.expanduser("~/.cargo/bin/cargo")
 DEBIAN = "/usr/bin/cargo"
 CARGOS = [pytest.param(STABLE, id="stable"), pytest.param(DEBIAN, id="debian")]
@@ -109,7 +111,9 @@ def test_fix_write_then_real_build_has_no_debug_flags(scenario, cargo, tmp_path)
     written = _buildcheck(["fix", "--write", "--cargo", cargo], crate, env)
     assert written.returncode == 0, written.stderr
     assert written.stdout == ""
-    assert str(config) in written.stderr and "backup" in written.stderr
+    # named as compilers name paths: relative under the project, `~/` under the home directory
+    shown_as = PathStyle(cwd=str(crate), home=env["HOME"]).show(str(config))
+    assert f"wrote {shown_as} (backup: {shown_as}.bak)" in written.stderr
     assert Path(str(config) + ".bak").read_text() == original
     assert comment in config.read_text()
 

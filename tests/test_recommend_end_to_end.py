@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from buildcheck.recommend.config_edit import RemoveRustflags, SetKey, edit_config_file, write_edited
-from buildcheck.recommend.flags_plan import FlagsPlan, render_flags
+from buildcheck.cargo.scan import scan
+from buildcheck.causes import derive
+from buildcheck.recommend.flags_plan import flags_plan
+from buildcheck.recommend.plan import fix_plan, rustflags_after
 
 OLD_CARGO = "/usr/bin/cargo"
 pytestmark = [
@@ -50,8 +53,13 @@ def test_flags_output_removes_all_debug_info(tmp_path):
     before = _build(crate, "", "t-before", tmp_path)
     assert ".debug_info" in _debug_sections(before)
 
-    plan = FlagsPlan(rustflags_var="RUSTFLAGS", current_flags=("-C", "target-cpu=native", "-g"), needs_strip=True)
-    after = _build(crate, "\n".join(render_flags(plan, "sh").lines), "t-after", tmp_path)
+    # What `buildcheck flags` prints for the Lotus environment on Debian's cargo (which never strips).
+    env = {"HOME": str(tmp_path / "home"), "CARGO_HOME": str(tmp_path / "cargo-home"), "RUSTUP_TOOLCHAIN": "1.65.0",
+           "RUSTFLAGS": "-C target-cpu=native -g"}
+    result = scan(cwd=crate, env=env)
+    plan = fix_plan(derive(result))
+    lines = flags_plan(plan, rustflags_after(result, plan), env).render("sh").lines
+    after = _build(crate, "\n".join(lines), "t-after", tmp_path)
     assert _debug_sections(after) == []
     assert after.stat().st_size < before.stat().st_size / 2
 

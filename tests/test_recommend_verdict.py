@@ -3,13 +3,14 @@ import json
 
 import pytest
 
+from helpers.messages import note
 from buildcheck.model import Finding, Origin
 from buildcheck.recommend.verdict import gate_verdict
 from buildcheck.report import findings_json
 
-ERR = Finding(rule="BC001", severity="error", message="-g", origin=Origin.environment("RUSTFLAGS"), fix="unset")
-WARN = Finding(rule="BC004", severity="warning", message="build-override", origin=Origin.file("/w/Cargo.toml", 9))
-INFO = Finding(rule="BC200", severity="info", message="native")
+ERR = Finding(rule="BC001", severity="error", message=note("-g"), origin=Origin.environment("RUSTFLAGS"), fix=note("unset"))
+WARN = Finding(rule="BC004", severity="warning", message=note("build-override"), origin=Origin.file("/w/Cargo.toml", 9))
+INFO = Finding(rule="BC200", severity="info", message=note("native"))
 
 
 @pytest.mark.parametrize(("findings", "fail_on", "passed"), [
@@ -34,12 +35,13 @@ def test_json_document_contract():
     out = io.StringIO()
     findings_json.render(out, [ERR, WARN], gate_verdict([ERR, WARN]), sections={"binaries": []})
     doc = json.loads(out.getvalue())
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["verdict"] == {"result": "fail", "fail_on": "error", "exit_code": 1,
                               "counts": {"error": 1, "warning": 1, "info": 0}}
     first, second = doc["findings"]
     assert first == {"rule": "BC001", "name": "rustflags-debuginfo", "severity": "error", "message": "-g",
-                     "location": {"env": "RUSTFLAGS"}, "fix": "unset"}
+                     "message_id": "test.note", "params": {"text": "-g"}, "location": {"env": "RUSTFLAGS"},
+                     "fix": "unset", "fix_id": "test.note", "fix_params": {"text": "unset"}}
     assert second["location"] == {"path": "/w/Cargo.toml", "line": 9}
     assert doc["binaries"] == []
 

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers.messages import note
 from buildcheck.model import Finding, Origin
 from buildcheck.report import github
 
@@ -17,42 +18,42 @@ def one(finding, manifest=MANIFEST):
 
 
 def test_file_finding_has_file_line_and_title():
-    line = one(Finding(rule="BC001", severity="error", message="-g in build.rustflags",
+    line = one(Finding(rule="BC001", severity="error", message=note("-g in build.rustflags"),
                        origin=Origin.file("/w/repo/.cargo/config.toml", 3)))
     assert line == "::error file=.cargo/config.toml,line=3,title=BC001 rustflags-debuginfo::-g in build.rustflags"
 
 
 def test_severity_commands():
     for severity, command in (("error", "error"), ("warning", "warning"), ("info", "notice")):
-        assert one(Finding(rule="BC200", severity=severity, message="m")).startswith(f"::{command} ")
+        assert one(Finding(rule="BC200", severity=severity, message=note("m"))).startswith(f"::{command} ")
 
 
 def test_message_escaping_and_fix_on_a_second_line():
-    line = one(Finding(rule="BC001", severity="error", message="100% of\r\nit: a,b",
-                       origin=Origin.file("/w/repo/x.toml", 1), fix="unset RUSTFLAGS"))
+    line = one(Finding(rule="BC001", severity="error", message=note("100% of\r\nit: a,b"),
+                       origin=Origin.file("/w/repo/x.toml", 1), fix=note("unset RUSTFLAGS")))
     message = line.split("::", 2)[2]
     assert message == "100%25 of%0D%0Ait: a,b%0AFix: unset RUSTFLAGS"
 
 
 def test_property_escaping():
-    line = one(Finding(rule="BC001", severity="error", message="m", origin=Origin.file("/w/repo/a,b:c%.toml", 2)))
+    line = one(Finding(rule="BC001", severity="error", message=note("m"), origin=Origin.file("/w/repo/a,b:c%.toml", 2)))
     assert "file=a%2Cb%3Ac%25.toml,line=2," in line
 
 
 def test_env_cause_sits_on_the_manifest_without_a_line():
-    line = one(Finding(rule="BC001", severity="error", message="-g in RUSTFLAGS", origin=Origin.environment("RUSTFLAGS")))
+    line = one(Finding(rule="BC001", severity="error", message=note("-g in RUSTFLAGS"), origin=Origin.environment("RUSTFLAGS")))
     assert line.startswith("::error file=Cargo.toml,title=")
     assert "environment variable RUSTFLAGS" in line
 
 
 def test_file_outside_the_repository_is_named_by_its_absolute_path():
-    line = one(Finding(rule="BC002", severity="warning", message="debug = true",
+    line = one(Finding(rule="BC002", severity="warning", message=note("debug = true"),
                        origin=Origin.file("/home/op/.cargo/config.toml", 7)))
     assert line.startswith("::warning file=/home/op/.cargo/config.toml,line=7,title=")
 
 
 def test_no_manifest_no_file():
-    line = one(Finding(rule="BC022", severity="info", message="no workspace"), manifest=None)
+    line = one(Finding(rule="BC022", severity="info", message=note("no workspace")), manifest=None)
     assert line == "::notice title=BC022 no-workspace::no workspace"
 
 
@@ -75,7 +76,7 @@ def test_escaping_is_reversible_and_leaves_no_separator(text):
 
 def test_render_writes_one_line_per_finding():
     out = io.StringIO()
-    findings = [Finding(rule="BC001", severity="error", message="a\nb"), Finding(rule="BC100", severity="error", message="c")]
+    findings = [Finding(rule="BC001", severity="error", message=note("a\nb")), Finding(rule="BC100", severity="error", message=note("c"))]
     github.render(out, findings, root=ROOT, manifest_path=MANIFEST)
     assert len(out.getvalue().splitlines()) == 2
 
@@ -83,5 +84,5 @@ def test_render_writes_one_line_per_finding():
 @pytest.mark.parametrize("origin", [Origin.cli("profile.release.debug=true"), Origin.default("cargo"),
                                     Origin.command("cargo --version")])
 def test_non_file_origins_are_named(origin):
-    line = one(Finding(rule="BC002", severity="error", message="m", origin=origin))
+    line = one(Finding(rule="BC002", severity="error", message=note("m"), origin=origin))
     assert github.escape_data(origin.describe()) in line.split("::", 2)[2]

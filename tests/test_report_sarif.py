@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.messages import note
 from buildcheck.model import Finding, Origin
 from buildcheck.report import sarif
 from buildcheck.rules import RULES
@@ -63,15 +64,15 @@ def check_sarif(log: dict) -> None:
 ROOT = "/work/checkout"
 MANIFEST = "/work/checkout/damocles-worker/Cargo.toml"
 FINDINGS = [
-    Finding(rule="BC001", severity="error", message="-g in build.rustflags",
-            origin=Origin.file("/work/checkout/damocles-worker/.cargo/config.toml", 3), fix="remove -g"),
-    Finding(rule="BC001", severity="error", message="-g in RUSTFLAGS", origin=Origin.environment("RUSTFLAGS"),
-            fix="export RUSTFLAGS='-C target-cpu=native'"),
-    Finding(rule="BC002", severity="warning", message="debug = true",
+    Finding(rule="BC001", severity="error", message=note("-g in build.rustflags"),
+            origin=Origin.file("/work/checkout/damocles-worker/.cargo/config.toml", 3), fix=note("remove -g")),
+    Finding(rule="BC001", severity="error", message=note("-g in RUSTFLAGS"), origin=Origin.environment("RUSTFLAGS"),
+            fix=note("export RUSTFLAGS='-C target-cpu=native'")),
+    Finding(rule="BC002", severity="warning", message=note("debug = true"),
             origin=Origin.file("/home/op/.cargo/config.toml", 12)),
-    Finding(rule="BC200", severity="info", message="native", origin=Origin.file("dir with space/x.toml")),
-    Finding(rule="BC020", severity="info", message="unknown toolchain", origin=Origin.default("assumed")),
-    Finding(rule="BC100", severity="error", message="no origin at all"),
+    Finding(rule="BC200", severity="info", message=note("native"), origin=Origin.file("dir with space/x.toml")),
+    Finding(rule="BC020", severity="info", message=note("unknown toolchain"), origin=Origin.default("assumed")),
+    Finding(rule="BC100", severity="error", message=note("no origin at all")),
 ]
 
 
@@ -146,8 +147,8 @@ def test_levels():
 
 
 def test_fingerprints_are_stable_across_line_moves_and_distinct_across_findings():
-    moved = [Finding(rule="BC001", severity="error", message="-g in build.rustflags",
-                     origin=Origin.file("/work/checkout/damocles-worker/.cargo/config.toml", 30), fix="remove -g")]
+    moved = [Finding(rule="BC001", severity="error", message=note("-g in build.rustflags"),
+                     origin=Origin.file("/work/checkout/damocles-worker/.cargo/config.toml", 30), fix=note("remove -g"))]
     fp = lambda log: [r["partialFingerprints"] for r in log["runs"][0]["results"]]  # noqa: E731
     assert fp(document(moved))[0] == fp(document())[0]
     assert len({json.dumps(x) for x in fp(document())}) == len(FINDINGS)
@@ -162,3 +163,26 @@ def test_render_writes_json(tmp_path):
 def test_root_base_uri_points_at_the_checkout(tmp_path):
     log = sarif.sarif_document(FINDINGS, root=str(tmp_path), manifest_path=None)
     assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == Path(tmp_path).resolve().as_uri() + "/"
+
+
+def test_fingerprints_survive_a_language_change_and_a_rewording():
+    """SARIF fingerprints hash the rule, the place, the message id and its stable parameters: `--lang zh`, a
+    reworded template or a changed size reopens no code-scanning alert; another flag is another alert."""
+    from buildcheck import i18n
+    from buildcheck.messages import Message, Size
+
+    origin = Origin.environment("RUSTFLAGS")
+
+    def finding(template: str, flag: str, size: int) -> Finding:
+        return Finding(rule="BC001", severity="error", origin=origin,
+                       message=Message.of("BC001.lands", template, flag=flag, source=origin, size=Size(size)))
+
+    base = sarif.fingerprint(finding("`{flag}` in {source} ({size})", "-g", 1), "Cargo.toml")
+    try:
+        i18n.set_language("zh")
+        assert sarif.fingerprint(finding("`{flag}` in {source} ({size})", "-g", 1), "Cargo.toml") == base
+    finally:
+        i18n.set_language("en")
+    assert sarif.fingerprint(finding("{flag} is in {source} ({size})", "-g", 1), "Cargo.toml") == base
+    assert sarif.fingerprint(finding("`{flag}` in {source} ({size})", "-g", 99), "Cargo.toml") == base
+    assert sarif.fingerprint(finding("`{flag}` in {source} ({size})", "-Cdebuginfo=2", 1), "Cargo.toml") != base

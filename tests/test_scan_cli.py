@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.toolchains import rustup
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C", **env}
+    full_env = {"PATH": "/usr/bin:/bin", "LANG": "C", **env}  # hermetic() puts its own rustup first
     return subprocess.run([sys.executable, "-m", "buildcheck", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=60)
 
@@ -26,8 +27,11 @@ def ws(tmp_path):
 
 
 def hermetic(tmp_path: Path, **extra: str) -> dict[str, str]:
-    # RUSTUP_TOOLCHAIN decides the version, so no cargo is run; CARGO_HOME keeps ~/.cargo out.
-    return {"HOME": str(tmp_path / "home"), "CARGO_HOME": str(tmp_path / "cargo-home"),
+    # A rustup of the test's own with 1.72.0 installed, chosen by RUSTUP_TOOLCHAIN: no cargo is run, and neither
+    # this machine's rustup nor a Debian /usr/bin/cargo decides; CARGO_HOME keeps ~/.cargo out.
+    machine = rustup(tmp_path / "machine", ["1.72.0"])
+    return {"PATH": machine["PATH"] + ":/usr/bin:/bin", "RUSTUP_HOME": machine["RUSTUP_HOME"],
+            "HOME": str(tmp_path / "home"), "CARGO_HOME": str(tmp_path / "cargo-home"),
             "RUSTUP_TOOLCHAIN": "1.72.0", **extra}
 
 
@@ -44,8 +48,10 @@ def test_clean_scan_exits_0_with_a_warning_about_std(ws, tmp_path):
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["project"] == str(ws.resolve())
-    assert data["toolchain"] == {"cargo_version": "1.72.0", "source": "RUSTUP_TOOLCHAIN",
-                                 "location": {"env": "RUSTUP_TOOLCHAIN"}}
+    toolchain = data["toolchain"]
+    assert {k: toolchain[k] for k in ("cargo_version", "source", "location", "manager", "installed")} == {
+        "cargo_version": "1.72.0", "source": "RUSTUP_TOOLCHAIN", "location": {"env": "RUSTUP_TOOLCHAIN"},
+        "manager": "rustup", "installed": True}
     assert [f["rule"] for f in data["findings"] if f["severity"] == "warning"] == ["BC005"]
 
 

@@ -103,6 +103,13 @@ def run_scan(case: Case, cargo: Cargo, root: Path) -> Prediction:
     from buildcheck.errors import ConfigError
 
     env = base_env(root, cargo) | case.env_for(root, cargo.version)
+    if case.toolchain not in CARGO_PATH_MODES:
+        # buildcheck sees the machine a rustup user has: a proxy first on PATH, the pinned toolchain installed
+        # (cargo itself was called directly; without the proxy, Debian's /usr/bin/cargo would rightly ignore the pin).
+        from helpers.toolchains import rustup
+
+        machine = rustup(root / "machine", [cargo.version])
+        env = env | {"PATH": machine["PATH"] + ":" + env["PATH"], "RUSTUP_HOME": machine["RUSTUP_HOME"]}
     try:
         result = scan(cwd=root / case.cwd, env=env, profile=case.profile, target=case.target,
                       config_args=tuple(case.config_args),

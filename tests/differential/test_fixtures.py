@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers.toolchains import pinned_toolchains, rustup
+
 from .conftest import cargo_or_skip
 from .rustc_argv import parse_running_lines, split_host_and_target
 from .runner import base_env
@@ -43,8 +45,10 @@ def _copy(scenario: str, tmp_path: Path) -> tuple[Path, dict, dict[str, str]]:
 
 
 def _scan_cli(root: Path, expected: dict, env: dict[str, str]) -> subprocess.CompletedProcess:
-    full_env = {"PATH": "/usr/bin:/bin", "HOME": str(root / "user-home"), "CARGO_HOME": str(root / "home"),
-                "LANG": "C", "NO_COLOR": "1"} | env
+    # A rustup user's machine with the fixture's toolchain installed (not this machine's rustup or Debian cargo).
+    machine = rustup(root / "machine", pinned_toolchains(root, env))
+    full_env = {"PATH": machine["PATH"] + ":/usr/bin:/bin", "RUSTUP_HOME": machine["RUSTUP_HOME"],
+                "HOME": str(root / "user-home"), "CARGO_HOME": str(root / "home"), "LANG": "C", "NO_COLOR": "1"} | env
     return subprocess.run([sys.executable, "-m", "buildcheck", "scan", "--format", "json"],
                           cwd=root / expected["cwd"], env=full_env, capture_output=True, text=True, timeout=60,
                           stdin=subprocess.DEVNULL)
