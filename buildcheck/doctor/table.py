@@ -88,8 +88,9 @@ class CrateRow:
         """Whether the row was read for this version (local versions like +8.1.1 are ignored)."""
         if not version:
             return True
-        try:
-            return self.versions.contains(version.split("+", 1)[0], prereleases=True)
+        try:  # Cargo.lock may hold several versions of one crate ("0.6.0, 0.7.0")
+            return all(self.versions.contains(v.strip().split("+", 1)[0], prereleases=True)
+                       for v in version.split(","))
         except Exception:  # a version packaging cannot read: do not claim it is covered
             return False
 
