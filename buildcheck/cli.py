@@ -21,7 +21,7 @@ from buildcheck.errors import BuildcheckError
 
 # The subcommands, in the order --help lists them; buildcheck.commands.<name> defines `command`
 # (its help text is there, translated when the module is imported).
-COMMANDS: tuple[str, ...] = ("scan", "inspect", "explain", "check", "flags", "fix", "diff", "demo")
+COMMANDS: tuple[str, ...] = ("scan", "inspect", "explain", "check", "flags", "fix", "diff", "doctor", "demo")
 
 
 def _available(name: str) -> bool:
