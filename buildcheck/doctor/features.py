@@ -1,6 +1,6 @@
 """Which dependencies outside the workspace the selected features turn on, read from the workspace's own manifests.
 
-This is the fallback for when `cargo metadata --offline` cannot answer (no registry cache, or a
+This is the fallback for when `cargo tree --offline` cannot answer (no registry cache, or a
 cargo that might download a toolchain). It resolves features exactly as cargo does for the
 packages whose manifests are here (the members and their path dependencies): `default`,
 `dep:name`, `name/feature`, `name?/feature`, implicit features of optional dependencies,
@@ -137,6 +137,24 @@ class FeatureResolver:
         `selected` holds `feature` (for every built member that has it, as cargo applies `--features`
         with `--workspace`) or `member/feature`.
         """
+        state = self._run(selected, default_features, only)
+        return {name: ExternalRequest(name, frozenset(feats), default, tuple(sorted(by)))
+                for name, (feats, default, by) in state.external.items()}
+
+    def activated(self, selected: Iterable[str], *, default_features: bool = True) -> dict[str, frozenset[str]]:
+        """The local packages the build compiles, with their enabled features (what cargo tree -e normal,build shows)."""
+        state = self._run(selected, default_features, None)
+        out = {}
+        for name, features in state.features.items():
+            package = self.packages[name]
+            # cargo reports the [features] table's features and the implicit feature of each optional
+            # dependency turned on, which exists only while no feature names it as `dep:key`
+            explicit = {item[4:] for items in package.features.values() for item in items if item.startswith("dep:")}
+            out[name] = (frozenset(f for f in features if f in package.features)
+                         | frozenset(k for k in state.enabled_deps[name] if k not in explicit))
+        return out
+
+    def _run(self, selected: Iterable[str], default_features: bool, only: Iterable[str] | None) -> _State:
         state = _State()
         roots = tuple(only) if only is not None else self.members
         for member in roots:
@@ -147,8 +165,7 @@ class FeatureResolver:
                 if (owner == member or not owner) and (feature in self.packages[member].features
                                                        or self._optional_key(member, feature)):
                     self._enable_feature(state, member, feature)
-        return {name: ExternalRequest(name, frozenset(feats), default, tuple(sorted(by)))
-                for name, (feats, default, by) in state.external.items()}
+        return state
 
     # -- cargo's rules ----------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """What one workspace's build needs from the machine: the table's crates found in its Cargo.lock,
 those the selected features build, in which mode, and the programs its Makefiles run.
 
-Whether a crate is built is answered by `cargo metadata --offline` when it could run (exact), else
+Whether a crate is built is answered by `cargo tree --offline` when it could run (exact), else
 from the workspace's own manifests (features.py): a crate reached only through packages outside
 the workspace counts as built when the way there is on, and a crate the table gates (`only_with`)
 when a feature of that name is asked of the package outside the workspace that leads to it (the
@@ -15,14 +15,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from buildcheck.cargo.graph import read_lock_packages
 from buildcheck.doctor.features import ExternalRequest, FeatureResolver
 from buildcheck.doctor.table import CrateRow, NeedRef, SysTable
 from buildcheck.model import Origin
 
-Decided = Literal["cargo metadata", "manifests"]
+Decided = Literal["cargo tree", "manifests"]
 
 
 @dataclass(frozen=True)
@@ -173,29 +173,6 @@ def _would_build(row: CrateRow, crate: str, resolver: FeatureResolver, selected:
     return tuple(found)
 
 
-# -- deciding with cargo metadata -----------------------------------------------------------------
-
-def _metadata_built(metadata: Mapping[str, Any]) -> dict[str, frozenset[str]]:
-    """name -> activated features of every package `cargo build` compiles (dev-dependencies left out)."""
-    names = {p["id"]: p["name"] for p in metadata.get("packages", []) if isinstance(p, dict)}
-    nodes = {n["id"]: n for n in metadata.get("resolve", {}).get("nodes", []) if isinstance(n, dict)}
-    queue = [m for m in metadata.get("workspace_members", []) if m in nodes]
-    seen = set(queue)
-    while queue:
-        node = nodes[queue.pop()]
-        for dep in node.get("deps", []):
-            kinds = [k.get("kind") for k in dep.get("dep_kinds", [])] or [None]
-            if all(kind == "dev" for kind in kinds):
-                continue
-            if dep.get("pkg") in nodes and dep["pkg"] not in seen:
-                seen.add(dep["pkg"])
-                queue.append(dep["pkg"])
-    out: dict[str, set[str]] = {}
-    for node_id in seen:
-        out.setdefault(names.get(node_id, node_id), set()).update(nodes[node_id].get("features", []))
-    return {k: frozenset(v) for k, v in out.items()}
-
-
 # -- the Makefiles --------------------------------------------------------------------------------
 
 _MAKEFILE_TOOLS = (("jq", re.compile(r"(?:\|\s*|\$\(shell\s+|^\t\s*)jq\b"), True),
@@ -233,12 +210,12 @@ def makefile_tools(workspace_root: Path) -> tuple[ToolUse, ...]:
 # -- one workspace --------------------------------------------------------------------------------
 
 def workspace_needs(*, root: Path, table: SysTable, resolver: FeatureResolver, features: Sequence[str],
-                    default_features: bool, env: Mapping[str, str], metadata: Mapping[str, Any] | None,
+                    default_features: bool, env: Mapping[str, str], built: Mapping[str, frozenset[str]] | None,
                     metadata_note: str | None = None) -> WorkspaceNeeds:
     lock_path = root / "Cargo.lock"
     lock = read_lock(lock_path) if lock_path.is_file() else LockGraph({}, {}, {})
     requests = resolver.resolve(features, default_features=default_features)
-    built_by_metadata = _metadata_built(metadata) if metadata is not None else None
+    built_by_metadata = built
     reach: dict[str, frozenset[str]] = {}
     uses: list[CrateUse] = []
     for crate, row in table.crates.items():
@@ -254,7 +231,7 @@ def workspace_needs(*, root: Path, table: SysTable, resolver: FeatureResolver, f
             built = present and (not row.gate_is_own_feature or bool(gates))
             via: tuple[str, ...] = ()
             own_features = own
-            decided: Decided = "cargo metadata"
+            decided: Decided = "cargo tree"
         else:
             built, via, gates = _decide_by_manifests(row, crate, requests, lock, reach)
             if crate in requests:
@@ -266,6 +243,6 @@ def workspace_needs(*, root: Path, table: SysTable, resolver: FeatureResolver, f
                              mode_origin=mode_origin, via=via, gate=gates, only_with=only_with,
                              dependents=dependents))
     return WorkspaceNeeds(root=root, crates=tuple(uses), tools=makefile_tools(root), features=tuple(features),
-                          decided_by="cargo metadata" if metadata is not None else "manifests",
+                          decided_by="cargo tree" if built is not None else "manifests",
                           metadata_note=metadata_note,
                           libclang_runtime="libloading" in lock.edges.get("clang-sys", frozenset({"libloading"})))

@@ -14,7 +14,7 @@ and tested against fixture trees. `HostProbe` looks the way the build scripts lo
 
 With a `root` other than `/` (a container image, a chroot, a fixture tree) every path is read below
 it, PATH included, and nothing is run. Only system tools are ever run (pkg-config, llvm-config,
-cc -print-search-dirs, nvcc --version, and cargo metadata with toolchain downloads disabled),
+cc -print-search-dirs, nvcc --version, and cargo tree --offline with toolchain downloads disabled),
 never anything a project names, always with a timeout.
 """
 
@@ -27,10 +27,10 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 TOOL_TIMEOUT_S = 10
-METADATA_TIMEOUT_S = 30
+TREE_TIMEOUT_S = 30  # cargo tree over a few hundred packages
 HOST_TRIPLE = "x86_64-unknown-linux-gnu"
 
 # pkg-config's built-in search path on Debian/Ubuntu (multiarch) and on RHEL/Fedora (lib64).
@@ -82,8 +82,8 @@ class Probe(Protocol):
     def find_library(self, name: str, extra_dirs: Sequence[str]) -> LibraryFacts: ...
     def find_libclang(self, *, runtime: bool) -> LibclangFacts: ...
     def find_header(self, header: str, directories: Sequence[str]) -> str | None: ...
-    def cargo_metadata(self, workspace: Path, features: Sequence[str], default_features: bool,
-                       cargo: str | None) -> dict[str, Any] | None: ...
+    def cargo_tree(self, workspace: Path, features: Sequence[str], default_features: bool,
+                   cargo: str | None) -> dict[str, frozenset[str]] | None: ...
 
 
 def parse_os_release(text: str) -> dict[str, str]:
@@ -339,15 +339,19 @@ class HostProbe:
                 return self._shown(candidate)
         return None
 
-    def cargo_metadata(self, workspace: Path, features: Sequence[str], default_features: bool,
-                       cargo: str | None) -> dict[str, Any] | None:
-        """`cargo metadata --offline`, never letting a rustup proxy download a toolchain; None when it fails."""
-        import json
+    def cargo_tree(self, workspace: Path, features: Sequence[str], default_features: bool,
+                   cargo: str | None) -> dict[str, frozenset[str]] | None:
+        """What `cargo build --workspace` compiles, with features: `cargo tree --offline -e normal,build`.
 
+        cargo tree resolves features as the build does; cargo metadata's resolve also lists optional
+        dependencies that only a weak `dep?/feature` names (checked: it disagrees with cargo build there).
+        Never lets a rustup proxy download a toolchain; None when it cannot answer offline.
+        """
         program = cargo or self.find_program("cargo")
         if program is None:
             return None
-        argv = [program, "metadata", "--offline", "--format-version", "1", "--filter-platform", self.triple]
+        argv = [program, "tree", "--offline", "--workspace", "-e", "normal,build", "--prefix", "none",
+                "--format", "{p}|{f}", "--target", self.triple]
         if features:
             argv += ["--features", ",".join(features)]
         if not default_features:
@@ -355,14 +359,23 @@ class HostProbe:
         env = dict(self.env)
         env["RUSTUP_AUTO_INSTALL"] = "0"
         env["CARGO_NET_OFFLINE"] = "true"
-        done = self._run(argv, env=env, cwd=workspace, timeout=METADATA_TIMEOUT_S)
+        done = self._run(argv, env=env, cwd=workspace, timeout=TREE_TIMEOUT_S)
         if done is None or done.returncode != 0:
             return None
-        try:
-            data = json.loads(done.stdout)
-        except ValueError:
-            return None
-        return data if isinstance(data, dict) and isinstance(data.get("resolve"), dict) else None
+        return parse_cargo_tree(done.stdout)
+
+
+def parse_cargo_tree(text: str) -> dict[str, frozenset[str]]:
+    """`name vX.Y.Z (source)|feat,feat` lines (a trailing ` (*)` marks a repeat) -> name -> features."""
+    out: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        head, sep, features = line.partition("|")
+        if not sep or not head.strip():
+            continue
+        name = head.split(" ", 1)[0]
+        features = features.replace("(*)", "").strip()
+        out.setdefault(name, set()).update(f for f in features.split(",") if f)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def _matching(directory: Path, names: Sequence[str]) -> list[Path]:

@@ -91,14 +91,14 @@ class DoctorReport:
 
 
 def _metadata_allowed(status: ToolchainStatus | None) -> tuple[bool, str | None]:
-    """cargo metadata only with a cargo that will not download a toolchain."""
+    """cargo tree only with a cargo that will not download a toolchain."""
     if status is None:
-        return False, _("cargo metadata not run: the toolchain status is unknown, and a rustup proxy could "
+        return False, _("cargo tree not run: the toolchain status is unknown, and a rustup proxy could "
                         "download the pinned toolchain")
     if status.manager == "rustup" and status.installed is not True:
-        return False, _("cargo metadata not run: the pinned toolchain is not installed")
+        return False, _("cargo tree not run: the pinned toolchain is not installed")
     if status.cargo_path is None and status.manager == "none":
-        return False, _("cargo metadata not run: no cargo")
+        return False, _("cargo tree not run: no cargo")
     return True, None
 
 
@@ -163,15 +163,15 @@ def run_doctor(workspaces: Sequence[WorkspaceRequest], *, env: Mapping[str, str]
         member_features = {f for m in resolver.members for f in resolver.member_features(m)}
         unknown_everywhere -= member_features
         features = _workspace_features(request, member_features)
-        metadata = None
+        built = None
         note = metadata_note
         if allowed:
-            metadata = probe.cargo_metadata(workspace.root, features, request.default_features,
-                                            cargo or (toolchain.cargo_path if toolchain else None))
-            if metadata is None:
-                note = _("cargo metadata --offline failed (no registry cache?): decided from the manifests")
+            built = probe.cargo_tree(workspace.root, features, request.default_features,
+                                     cargo or (toolchain.cargo_path if toolchain else None))
+            if built is None:
+                note = _("cargo tree --offline failed (no registry cache?): decided from the manifests")
         results.append(workspace_needs(root=workspace.root, table=table, resolver=resolver, features=features,
-                                       default_features=request.default_features, env=env, metadata=metadata,
+                                       default_features=request.default_features, env=env, built=built,
                                        metadata_note=note))
     if unknown_everywhere:
         raise UsageError(_("no workspace here has the feature(s) {features}").format(

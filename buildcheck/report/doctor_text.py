@@ -27,7 +27,7 @@ def render(console: Console, report: DoctorReport) -> None:
         features = ", ".join(workspace.features) or _("default")
         line(_("workspace {root}: features {features}; decided by {how}").format(
             root=workspace.root, features=features,
-            how=_("cargo metadata") if workspace.decided_by == "cargo metadata" else _("the manifests")))
+            how=_("cargo tree") if workspace.decided_by == "cargo tree" else _("the manifests")))
         if workspace.metadata_note:
             line("  " + workspace.metadata_note)
     line()
