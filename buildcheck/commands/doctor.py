@@ -76,7 +76,7 @@ def command(ctx: RunContext, directory: str | None, features: tuple[str, ...], n
     requests = [WorkspaceRequest(path, selected, not no_default_features) for path in found]
     probe = HostProbe(ctx.env, root=root or "/")
     report = run_doctor(requests, env=ctx.env, probe=probe, toolchain=_toolchain_status(ctx, found[0]),
-                        project=str(base))
+                        project=directory or ".", cwd=ctx.cwd)
     if output_format == "json":
         from buildcheck.report import doctor_json
 

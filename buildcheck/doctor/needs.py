@@ -209,13 +209,13 @@ def makefile_tools(workspace_root: Path) -> tuple[ToolUse, ...]:
 
 # -- one workspace --------------------------------------------------------------------------------
 
-def workspace_needs(*, root: Path, table: SysTable, resolver: FeatureResolver, features: Sequence[str],
+def workspace_needs(*, root: Path, display_root: Path | None = None, table: SysTable, resolver: FeatureResolver, features: Sequence[str],
                     default_features: bool, env: Mapping[str, str], built: Mapping[str, frozenset[str]] | None,
                     metadata_note: str | None = None) -> WorkspaceNeeds:
     lock_path = root / "Cargo.lock"
     lock = read_lock(lock_path) if lock_path.is_file() else LockGraph({}, {}, {})
     requests = resolver.resolve(features, default_features=default_features)
-    built_by_metadata = built
+    built_by_tree = built
     reach: dict[str, frozenset[str]] = {}
     uses: list[CrateUse] = []
     for crate, row in table.crates.items():
@@ -224,9 +224,9 @@ def workspace_needs(*, root: Path, table: SysTable, resolver: FeatureResolver, f
         version = ", ".join(dict.fromkeys(lock.versions[crate]))
         dependents = tuple(sorted(lock.reverse.get(crate, ())))
         own_features: Iterable[str] | None = None
-        if built_by_metadata is not None:
-            present = crate in built_by_metadata
-            own = built_by_metadata.get(crate, frozenset())
+        if built_by_tree is not None:
+            present = crate in built_by_tree
+            own = built_by_tree.get(crate, frozenset())
             gates = tuple(sorted(set(row.only_with) & own)) if row.gate_is_own_feature else ()
             built = present and (not row.gate_is_own_feature or bool(gates))
             via: tuple[str, ...] = ()
@@ -242,7 +242,7 @@ def workspace_needs(*, root: Path, table: SysTable, resolver: FeatureResolver, f
         uses.append(CrateUse(name=crate, version=version, row=row, built=built, decided_by=decided, mode=mode,
                              mode_origin=mode_origin, via=via, gate=gates, only_with=only_with,
                              dependents=dependents))
-    return WorkspaceNeeds(root=root, crates=tuple(uses), tools=makefile_tools(root), features=tuple(features),
-                          decided_by="cargo tree" if built is not None else "manifests",
+    return WorkspaceNeeds(root=display_root or root, crates=tuple(uses), tools=makefile_tools(root), features=tuple(features),
+                          decided_by="cargo tree" if built_by_tree is not None else "manifests",
                           metadata_note=metadata_note,
                           libclang_runtime="libloading" in lock.edges.get("clang-sys", frozenset({"libloading"})))

@@ -149,8 +149,16 @@ def _workspace_features(request: WorkspaceRequest, member_features: set[str]) ->
 
 def run_doctor(workspaces: Sequence[WorkspaceRequest], *, env: Mapping[str, str], probe: Probe,
                toolchain: ToolchainStatus | None, project: str, table: SysTable | None = None,
-               cargo: str | None = None) -> DoctorReport:
+               cargo: str | None = None, cwd: str | None = None) -> DoctorReport:
+    """`cwd`: paths under it are shown relative to it (as the user typed them), others stay absolute."""
     table = table or load_table()
+
+    def shown(path: Path | str) -> str:
+        text = str(path)
+        if cwd and (text == cwd or text.startswith(cwd.rstrip("/") + "/")):
+            return os.path.relpath(text, cwd)
+        return text
+
     allowed, metadata_note = _metadata_allowed(toolchain)
     results: list[WorkspaceNeeds] = []
     notes: list[str] = []
@@ -170,7 +178,7 @@ def run_doctor(workspaces: Sequence[WorkspaceRequest], *, env: Mapping[str, str]
                                      cargo or (toolchain.cargo_path if toolchain else None))
             if built is None:
                 note = _("cargo tree --offline failed (no registry cache?): decided from the manifests")
-        results.append(workspace_needs(root=workspace.root, table=table, resolver=resolver, features=features,
+        results.append(workspace_needs(root=workspace.root, display_root=Path(shown(workspace.root)), table=table, resolver=resolver, features=features,
                                        default_features=request.default_features, env=env, built=built,
                                        metadata_note=note))
     if unknown_everywhere:
@@ -194,7 +202,8 @@ def run_doctor(workspaces: Sequence[WorkspaceRequest], *, env: Mapping[str, str]
                 requirements.setdefault(ref.need, []).append(Requirement(_label(use, prefix), ref.min_version))
         for tool in result.tools:
             requirements.setdefault(tool.need, []).append(
-                Requirement(prefix + tool.origin.describe(), None, tool.required))
+                Requirement(prefix + shown(tool.origin.path or "") + (f":{tool.origin.line}" if tool.origin.line else ""),
+                            None, tool.required))
     # Build scripts that ask pkg-config need the program itself (unless a variable points elsewhere first).
     pkg_users = [need_id for need_id in requirements if table.needs[need_id].kind == "pkg-config"]
     if pkg_users:
