@@ -19,7 +19,7 @@ def complete(env_extra: dict[str, str]) -> subprocess.CompletedProcess:
 def test_bash_completes_command_names_lazily_loaded():
     result = complete({"_BUILDCHECK_COMPLETE": "bash_complete", "COMP_WORDS": "buildcheck d", "COMP_CWORD": "1"})
     assert result.returncode == 0
-    assert result.stdout.split() == ["plain,diff", "plain,demo"]
+    assert result.stdout.split() == ["plain,diff", "plain,doctor", "plain,demo"]
 
 
 def test_bash_completes_option_choices():

@@ -1,0 +1,83 @@
+"""`buildcheck doctor [DIR]`: will the build find the system software it needs, and what to install first."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from buildcheck.context import RunContext
+from buildcheck.cli_text import command as declare, global_options, option
+from buildcheck.commands._options import format_option
+from buildcheck.i18n import N_, _
+
+
+def _toolchain_status(ctx: RunContext, workspace: Path):
+    """The toolchain that builds `workspace`, as the scanner finds it (read, never run through a proxy)."""
+    from buildcheck.cargo.toolchain import find_toolchain
+
+    return find_toolchain(workspace, ctx.env, None, host=ctx.host)
+
+
+def _workspaces(directory: Path, ctx: RunContext) -> list[Path]:
+    """DIR itself when it is in a workspace; else the workspaces its build reaches (as `scan` finds them)."""
+    from buildcheck.cargo.discover import find_workspace
+    from buildcheck.make_paths import discover_made_workspaces
+    from buildcheck.project import discover_workspaces
+
+    if find_workspace(directory) is not None:
+        return [directory]
+    return [path for path, _origin in discover_workspaces(directory, ctx.env, discover_made_workspaces)]
+
+
+def _split_features(values: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        out.extend(part for part in value.replace(",", " ").split() if part)
+    return tuple(dict.fromkeys(out))
+
+
+@declare("doctor", help=N_(
+    "Will the build find the system software its build scripts look for? Reads the -sys and build-helper "
+    "crates from Cargo.lock, works out which ones the selected features build, probes the machine as their "
+    "build scripts do (pkg-config, libclang, libraries, headers, programs) and prints one install command. "
+    "Installs, downloads and builds nothing. Exit 1 when something is missing.\n\n\b\nExamples:\n"
+    "  buildcheck doctor ~/damocles                 every workspace of the repository\n"
+    "  buildcheck doctor ~/damocles/damocles-worker --features cuda\n"
+    "  buildcheck doctor --format json > doctor.json\n"
+    "  buildcheck doctor --root /srv/image          a container image's file tree"))
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
+@option("--features", "features", multiple=True, metavar="LIST",
+        help=N_("As cargo's --features (comma or space separated, repeatable); FFI_USE_CUDA=1 means cuda."))
+@option("--no-default-features", is_flag=True, help=N_("As cargo's --no-default-features."))
+@option("--root", "root", default=None, type=click.Path(file_okay=False, exists=True), metavar="PATH",
+        help=N_("Probe the file tree under PATH instead of this machine (nothing is run)."))
+@format_option(("text", "json"), N_("text for a person, json for scripts (docs/en/doctor.md)."))
+@global_options
+@click.pass_obj
+def command(ctx: RunContext, directory: str | None, features: tuple[str, ...], no_default_features: bool,
+            root: str | None, output_format: str) -> int:
+    from buildcheck.doctor.probe import HostProbe
+    from buildcheck.doctor.run import WorkspaceRequest, run_doctor
+    from buildcheck.errors import UsageError
+
+    base = ctx.directory(directory)
+    found = _workspaces(base, ctx)
+    if not found:
+        raise UsageError(_("no Cargo.toml in {path}, above it, or in its subdirectories").format(path=base))
+    selected = _split_features(features)
+    requests = [WorkspaceRequest(path, selected, not no_default_features) for path in found]
+    probe = HostProbe(ctx.env, root=root or "/")
+    report = run_doctor(requests, env=ctx.env, probe=probe, toolchain=_toolchain_status(ctx, found[0].resolve()),
+                        project=directory or ".", cwd=ctx.cwd)
+    if output_format == "json":
+        from buildcheck.report import doctor_json
+
+        doctor_json.render(sys.stdout, report)
+    else:
+        from buildcheck.report import doctor_text
+        from buildcheck.report.console import make_console
+
+        doctor_text.render(make_console(ctx).console, report)
+    return report.exit_code
