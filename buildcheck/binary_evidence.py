@@ -24,7 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from buildcheck.args.cc import c_debug_switch
-from buildcheck.elf.inspect import BinaryReport, DebugOrigin
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only types: reading evidence needs no ELF reader loaded
+    from buildcheck.elf.inspect import BinaryReport, DebugOrigin
 
 _NATIVE_KINDS = frozenset({"c", "c++", "asm", "cuda"})
 _RUSTC_VERSION = re.compile(r"rustc version ([0-9]+\.[0-9]+\.[0-9]+)")

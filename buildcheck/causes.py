@@ -37,7 +37,7 @@ from buildcheck.cargo.rustflags import TierFlags
 from buildcheck.i18n import N_
 from buildcheck.messages import Message
 from buildcheck.model import Finding, Origin, Severity, Sourced
-from buildcheck.recommend.config_edit import RemoveRustflags, SetKey
+from buildcheck.recommend.edits import RemoveRustflags, SetKey
 from buildcheck.remedies import DropArgument, EditFile, Remedy, RunCommand, SetEnv, ChangeMakefile
 
 CauseKind = Literal[

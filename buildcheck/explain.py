@@ -24,14 +24,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from buildcheck.binary_evidence import BinaryEvidence, NativeDebug, read_evidence
+from typing import TYPE_CHECKING
+
+from buildcheck.binary_evidence import BinaryEvidence, NativeDebug
 from buildcheck.cargo.resolved import ScanResult
 from buildcheck.causes import Cause
-from buildcheck.elf.inspect import BinaryReport
 from buildcheck.i18n import N_
 from buildcheck.messages import Joined, Message, Percent, Size
 from buildcheck.model import Finding, Origin
 from buildcheck.remedies import Remedy
+
+if TYPE_CHECKING:  # the ELF reader is loaded only when a binary is read
+    from buildcheck.elf.inspect import BinaryReport
 
 SCHEMA_VERSION = 2
 NAMES_SHOWN = 6
@@ -418,7 +422,12 @@ def _headline(scan: ScanResult, ev: BinaryEvidence | None, ranked: Sequence[Expl
 
 
 def explain(scan: ScanResult, causes: Sequence[Cause], binary: BinaryReport | None = None) -> Explanation:
-    evidence = read_evidence(binary) if binary is not None else None
+    if binary is not None:
+        from buildcheck.binary_evidence import read_evidence
+
+        evidence: BinaryEvidence | None = read_evidence(binary)
+    else:
+        evidence = None
     relevant = [c for c in causes if c.effective and (c.debug or c.keeps)]
     explained = [_explained(c, scan, evidence) for c in relevant]
     contradictions: list[Contradiction] = []

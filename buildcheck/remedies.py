@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from buildcheck.i18n import N_
 from buildcheck.messages import Message
 from buildcheck.model import Origin
-from buildcheck.recommend.config_edit import Edit, RemoveRustflags, SetKey
+from buildcheck.recommend.edits import Edit, RemoveRustflags, SetKey
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9_./:=+,@%-]+")

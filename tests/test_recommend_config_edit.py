@@ -232,3 +232,18 @@ def test_diff_headers_keep_absolute_paths_and_prefix_relative_ones(tmp_path):
     relative = edit_config_text(text, [SetKey(("profile", "release", "debug"), False)], path="/w/Cargo.toml",
                                 display_path="Cargo.toml")
     assert relative.diff.startswith("--- a/Cargo.toml\n+++ b/Cargo.toml\n")
+
+
+@pytest.mark.parametrize("key_path", [("profile", "release", "debug"), ("target", "cfg(unix)", "rustflags"),
+                                      ("target", 'cfg(target_os = "linux")', "rustflags"),
+                                      ("profile", "release", "package", "*", "debug"), ("a b", "c")])
+def test_edit_spelling_matches_tomlkit(key_path):
+    """recommend/edits.py spells keys and values without loading tomlkit; both must read back the same."""
+    import tomlkit
+
+    from buildcheck.recommend.edits import dotted, toml_value
+
+    assert tomlkit.parse(f"{dotted(key_path)} = 1").unwrap() == tomlkit.parse(
+        ".".join(tomlkit.key(k).as_string().strip() for k in key_path) + " = 1").unwrap()
+    for value in (True, False, 0, 2, "debuginfo", 'a "quoted" \\ value'):
+        assert tomlkit.parse(f"x = {toml_value(value)}")["x"] == value

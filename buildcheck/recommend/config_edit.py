@@ -38,6 +38,7 @@ from tomlkit.items import InlineTable, String
 from buildcheck.args import rustc
 from buildcheck.args.split import split_whitespace
 from buildcheck.errors import ConfigError, InputError
+from buildcheck.recommend.edits import Edit, RemoveRustflags, SetKey, dotted
 from buildcheck.i18n import _
 
 if sys.version_info >= (3, 11):
@@ -48,50 +49,6 @@ else:  # pragma: no cover - exercised on 3.10 only
 # Cargo config files are small; anything larger is not one (and must not eat memory).
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
-TomlValue = bool | int | str
-
-
-@dataclass(frozen=True)
-class SetKey:
-    """Set `key_path` (e.g. ("profile", "release", "debug")) to `value`, adding it where missing."""
-
-    key_path: tuple[str, ...]
-    value: TomlValue
-
-    @property
-    def dotted_key(self) -> str:
-        return _dotted(self.key_path)
-
-    @property
-    def toml_value(self) -> str:
-        return tomlkit.item(self.value).as_string()
-
-    def describe(self) -> str:
-        return _("set {key} = {value}").format(key=_dotted(self.key_path), value=tomlkit.item(self.value).as_string())
-
-
-@dataclass(frozen=True)
-class RemoveRustflags:
-    """Remove options from a rustflags string or array at `key_path`.
-
-    flags None: every option that turns debug info on (`-g`, `-C debuginfo=2` in any
-    spelling, the split form as one option). Otherwise the options written exactly so,
-    e.g. ("-g",) or ("-C debuginfo=2",).
-    """
-
-    key_path: tuple[str, ...]
-    flags: tuple[str, ...] | None = None
-
-    @property
-    def dotted_key(self) -> str:
-        return _dotted(self.key_path)
-
-    def describe(self) -> str:
-        what = ", ".join(self.flags) if self.flags else _("the debug flags")
-        return _("remove {what} from {key}").format(what=what, key=_dotted(self.key_path))
-
-
-Edit = SetKey | RemoveRustflags
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,11 +63,6 @@ class EditResult:
     @property
     def changed(self) -> bool:
         return self.old_text != self.new_text
-
-
-def _dotted(key_path: Sequence[str]) -> str:
-    """`profile.release.debug`, `target.'cfg(unix)'.rustflags`: keys quoted as TOML needs them."""
-    return ".".join(tomlkit.key(k).as_string().strip() for k in key_path)
 
 
 # --- which tokens of a rustflags value to drop -------------------------------------------
@@ -168,7 +120,7 @@ def _lookup(document: Any, key_path: Sequence[str], *, create: bool, path: str) 
         container = container[key]
         if not hasattr(container, "keys"):
             raise ConfigError(_("{key} is not a table, cannot edit {target}").format(
-                key=_dotted(key_path[: depth + 1]), target=_dotted(key_path)), path=path)
+                key=dotted(key_path[: depth + 1]), target=dotted(key_path)), path=path)
     return container
 
 

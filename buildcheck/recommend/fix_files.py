@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from buildcheck.project import ProjectReport, ViaChoice
-from buildcheck.recommend.config_edit import Edit
+from buildcheck.recommend.edits import Edit
 from buildcheck.recommend.plan import FixPlan, fix_plan
 
 
