@@ -65,6 +65,15 @@ def cli(ctx: click.Context) -> None:
                              color=ctx.meta.get(COLOR_KEY, "auto"))
 
 
+class Interrupted(BaseException):
+    """Ctrl-C, raised by our own SIGINT handler: click intercepts KeyboardInterrupt (and prints an empty line
+    first), this passes it untouched to main(); a BaseException, so no `except Exception` swallows it."""
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise Interrupted
+
+
 def _quiet_exit(status: int) -> None:
     """Leave without Python flushing into a closed pipe at shutdown ("Exception ignored ... BrokenPipeError")."""
     try:
@@ -79,15 +88,15 @@ def main(argv: list[str] | None = None) -> None:
     from buildcheck import i18n
     from buildcheck.i18n import _
 
-    # From here on Ctrl-C is a KeyboardInterrupt we turn into one line (before, buildcheck.entry's handler acts).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # From here on Ctrl-C raises Interrupted, turned into one line below (before, buildcheck.entry's handler acts).
+    signal.signal(signal.SIGINT, _interrupt)
     args = sys.argv[1:] if argv is None else list(argv)
     i18n.set_language(i18n.language_from_argv(args) or i18n.language_from_env(os.environ))
     i18n.route_click_messages()
     try:
         status = cli.main(args=args, prog_name="buildcheck", standalone_mode=False)
         sys.stdout.flush()
-    except KeyboardInterrupt:
+    except (Interrupted, KeyboardInterrupt):
         click.echo(_("buildcheck: interrupted"), err=True)
         sys.exit(EXIT_INTERRUPTED)
     except click.exceptions.Abort:

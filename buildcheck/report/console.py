@@ -21,6 +21,13 @@ from buildcheck.report.layout import PathStyle, output_width, wrap
 Segment = str | tuple[str, str]
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """rich exits with status 1 here; the reader closing the pipe is `cli.main`'s to answer (141, quietly)."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 class TextOut:
     def __init__(self, console: Console, width: int | None, paths: PathStyle):
         self.console = console
@@ -59,7 +66,7 @@ def make_console(ctx: RunContext, stream: TextIO | None = None) -> TextOut:
     stream = stream or sys.stdout
     tty = stream.isatty()
     color = ctx.use_color(tty)
-    console = Console(file=stream, force_terminal=color, no_color=not color, color_system="auto" if color else None,
+    console = _Console(file=stream, force_terminal=color, no_color=not color, color_system="auto" if color else None,
                       highlight=False, soft_wrap=True, width=10_000 if not tty else None)
     width = output_width(tty, console.width if tty else 0, dict(ctx.env))
     return TextOut(console, width, PathStyle(cwd=ctx.cwd, home=ctx.env.get("HOME")))
