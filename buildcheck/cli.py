@@ -25,14 +25,25 @@ from buildcheck.i18n import N_
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 # The subcommands, in the order --help lists them; buildcheck.commands.<name> defines `command`.
-COMMANDS: tuple[str, ...] = ("scan", "inspect", "explain", "check", "flags", "fix", "doctor", "diff", "demo")
+COMMANDS: tuple[str, ...] = ("scan", "inspect", "explain", "check", "flags", "fix", "diff", "doctor", "demo")
 
 
 def _available(name: str) -> bool:
     return importlib.util.find_spec(f"buildcheck.commands.{name}") is not None
 
 
+class PipeClosed(BaseException):
+    """The reader closed our stdout. click 8.1 turns EPIPE into sys.exit(1) itself (newer click lets it through);
+    this passes click untouched on every version, so that main() alone decides the status."""
+
+
 class LazyGroup(TranslatedHelp, click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise PipeClosed from None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in COMMANDS if _available(name)]
 
@@ -102,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo(_("buildcheck: interrupted"), err=True)
         sys.exit(EXIT_INTERRUPTED)
-    except BrokenPipeError:
+    except (BrokenPipeError, PipeClosed):
         _quiet_exit(EXIT_BROKEN_PIPE)
     except click.ClickException as exc:  # usage errors: bad option, missing argument
         exc.show()

@@ -145,7 +145,8 @@ def _apply_to_document(document: Any, edit: Edit, path: str) -> bool:
         return False
     if isinstance(value, String):
         # Same quoting as before (basic or literal); the trailing comment is kept by tomlkit.
-        parent[last] = tomlkit.string(cleaned, literal=value.type.is_literal())
+        # read from the text as written, which every tomlkit version gives (String.type is not in 0.12)
+        parent[last] = tomlkit.string(cleaned, literal=value.as_string().lstrip().startswith("'"))
     elif isinstance(plain, list):
         # Delete from the end so indices stay valid; tomlkit keeps the other elements' comments.
         kept = set(_kept_indices(plain, edit.flags))
