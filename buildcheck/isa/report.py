@@ -1,0 +1,235 @@
+"""inspect_isa(): one ELF file in, the CPU features it requires and those it dispatches at run time out.
+
+Assembles the pieces: the ELF reader (sections, symbols, FDEs, stored pointers), the decoder
+(isa/disasm.py) and the pure classification (isa/analyze.py). A file that is not x86-64 gets a note,
+not an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import struct
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from buildcheck.elf import eh_frame, pointers, reader, symbols
+from buildcheck.i18n import _
+from buildcheck.isa import analyze, disasm
+
+SHF_WRITE = 0x1
+SHF_EXECINSTR = 0x4
+SHT_PROGBITS = 1
+FUNCTIONS_SHOWN = 8   # function names kept per feature in the report (the count is kept too)
+
+_LEGACY_RUST = re.compile(r"^_ZN(\d+)")
+_RUST_HASH = re.compile(r"17h[0-9a-f]{16}E$")
+_V0_CRATE = re.compile(r"C(?:s[0-9A-Za-z]*_)?u?(\d+)_?")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeatureEntry:
+    feature: str                    # /proc/cpuinfo name
+    instructions: tuple[str, ...]
+    functions: tuple[str, ...]      # up to FUNCTIONS_SHOWN names (unguarded users first)
+    function_count: int
+    crates: tuple[str, ...]
+    languages: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"feature": self.feature, "instructions": list(self.instructions), "functions": list(self.functions),
+                "function_count": self.function_count, "crates": list(self.crates),
+                "languages": list(self.languages)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class IsaReport:
+    path: str
+    analyzed: bool
+    note: str | None = None
+    required: tuple[FeatureEntry, ...] = ()
+    dispatched: tuple[FeatureEntry, ...] = ()
+    unproven: tuple[FeatureEntry, ...] = ()
+    level: str | None = None
+    functions: int = 0
+    bytes_decoded: int = 0
+    function_source: str = ""       # symbols | eh_frame | sections
+    probes: tuple[str, ...] = ()    # the functions that execute CPUID
+
+    @property
+    def required_features(self) -> frozenset[str]:
+        return frozenset(e.feature for e in self.required)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"analyzed": self.analyzed, "note": self.note, "level": self.level,
+                "required": [e.to_json() for e in self.required],
+                "dispatched": [e.to_json() for e in self.dispatched],
+                "unproven": [e.to_json() for e in self.unproven],
+                "functions": self.functions, "bytes_decoded": self.bytes_decoded,
+                "function_source": self.function_source, "probes": list(self.probes)}
+
+
+def symbol_origin(name: str) -> tuple[str | None, str]:
+    """(crate, language) from a symbol name: Rust's legacy and v0 manglings name the crate first."""
+    if name.startswith("_R"):
+        m = _V0_CRATE.search(name, 2)
+        if m:
+            length = int(m.group(1))
+            return name[m.end():m.end() + length] or None, "Rust"
+        return None, "Rust"
+    m = _LEGACY_RUST.match(name)
+    if m:
+        length = int(m.group(1))
+        crate = name[m.end():m.end() + length]
+        return (crate or None), ("Rust" if _RUST_HASH.search(name) else "C++")
+    if name.startswith("_Z"):
+        return None, "C++"
+    return None, "C/asm"
+
+
+def inspect_isa(path: str | os.PathLike[str], *,
+                progress: Callable[[int, int], None] | None = None) -> IsaReport:
+    name = os.fspath(path)
+    data, _size = reader.open_map(name)
+    with contextlib.ExitStack() as stack:
+        stack.callback(data.close)
+        return _inspect(name, data, progress)
+
+
+def _inspect(path: str, data: Any, progress: Callable[[int, int], None] | None) -> IsaReport:
+    header = reader.read_header(data, path)
+    if header.machine_code != 62 or header.class_ != 64 or header.endianness != "little":
+        return IsaReport(path=path, analyzed=False, note=_(
+            "not an x86-64 binary ({machine}): CPU features are analysed for x86-64 only").format(
+            machine=header.machine))
+    sections, _warnings = reader.read_sections(data, header, path)
+    code = [disasm.CodeSection(addr=s.addr, offset=s.offset, size=reader.file_span(s, len(data))[1] - s.offset)
+            for s in sections if s.flags & SHF_EXECINSTR and s.type == SHT_PROGBITS and s.size]
+    code.sort(key=lambda s: s.addr)
+    if not code:
+        return IsaReport(path=path, analyzed=False, note=_("no code sections: nothing to analyse"))
+
+    table = symbols.read_symbols(data, header, sections)
+    ranges, source = _function_ranges(data, sections, code, table)
+    facts = disasm.decode_functions(data, code, ranges, progress=progress)
+
+    probes, callers = analyze.probe_neighbourhood(facts)
+    for i in probes | callers:
+        disasm.read_memory_operands(data, code, facts[i])
+    writable = sorted((s.addr, s.addr + s.size) for s in sections if s.flags & SHF_WRITE and s.addr)
+    objects = [(start, start + size) for start, size, _n in table.objects]
+    caches = analyze.cache_regions(facts, probes, callers, writable, objects)
+    readers: set[int] = set()
+    if caches:
+        candidates = disasm.functions_referring_to(data, code, caches, [f.start for f in facts])
+        for i in candidates - probes - callers:
+            disasm.read_memory_operands(data, code, facts[i])
+        readers = candidates | callers
+
+    is_code = _membership(code)
+    stored = list(pointers.code_pointers(data, header, sections, is_code))
+    init_slots = [(s.addr, s.addr + s.size) for s in sections if s.name in (".init_array", ".preinit_array")]
+    (entry,) = struct.unpack_from("<Q", data, 24)
+    roots = [entry]
+    if header.type == "DYN" and not any(s.name == ".interp" for s in sections):
+        exported = symbols.read_symbols(data, header, sections, dynamic_only=True)
+        roots += [start for start, _s, _n in exported.functions]
+    program = analyze.Program(functions=facts, pointers=stored, objects=objects, writable=writable, roots=roots,
+                              init_slots=init_slots)
+    result = analyze.classify(program, probes=probes, probe_callers=callers, caches=caches, readers=readers)
+
+    names = _Names(data, table, ranges, sections, header)
+    return IsaReport(
+        path=path, analyzed=True, level=result.level if result.required else "x86-64",
+        required=tuple(_entry(use, names) for use in result.required),
+        dispatched=tuple(_entry(use, names) for use in result.dispatched),
+        unproven=tuple(_entry(use, names) for use in result.unproven),
+        functions=len(facts), bytes_decoded=sum(f.decoded_bytes for f in facts), function_source=source,
+        probes=tuple(sorted(names.get(i) for i in probes)),
+    )
+
+
+def _membership(code: Sequence[disasm.CodeSection]) -> Callable[[int], bool]:
+    spans = sorted((s.addr, s.addr + s.size) for s in code)
+    lowest, highest = spans[0][0], max(high for _low, high in spans)
+
+    def is_code(address: int) -> bool:
+        if not lowest <= address < highest:  # most stored words are not code addresses at all
+            return False
+        return any(low <= address < high for low, high in spans)
+    return is_code
+
+
+def _function_ranges(data: Any, sections: list[reader.RawSection], code: Sequence[disasm.CodeSection],
+                     table: symbols.Symbols) -> tuple[list[disasm.CodeRange], str]:
+    is_code = _membership(code)
+    ranges = [disasm.CodeRange(start=start, size=size, name_offset=name) for start, size, name in table.functions
+              if is_code(start)]
+    source = "symbols"
+    if not ranges:
+        frame = next((s for s in sections if s.name == ".eh_frame" and s.occupies_file), None)
+        if frame is not None:
+            seen: dict[int, int] = {}
+            for start, size in eh_frame.function_ranges(data, frame):
+                if is_code(start):
+                    seen[start] = max(size, seen.get(start, 0))
+            ranges = [disasm.CodeRange(start=start, size=size) for start, size in seen.items()]
+            source = "eh_frame"
+    if not ranges:
+        ranges = [disasm.CodeRange(start=s.addr, size=s.size) for s in code]
+        source = "sections"
+    ranges.sort(key=lambda r: r.start)
+    # overlapping ranges (aliases, nested local labels) are clipped so no byte is decoded twice
+    clipped: list[disasm.CodeRange] = []
+    for r in ranges:
+        if clipped and r.start < clipped[-1].start + clipped[-1].size:
+            if r.start + r.size <= clipped[-1].start + clipped[-1].size:
+                continue
+            last = clipped[-1]
+            clipped[-1] = disasm.CodeRange(start=last.start, size=r.start - last.start, name_offset=last.name_offset)
+        clipped.append(r)
+    return [r for r in clipped if r.size > 0], source
+
+
+class _Names:
+    """Function names for the report, read only for the functions shown."""
+
+    def __init__(self, data: Any, table: symbols.Symbols, ranges: Sequence[disasm.CodeRange],
+                 sections: list[reader.RawSection], header: reader.ElfHeader):
+        self.data = data
+        self.table = table
+        self.ranges = ranges
+        self.dynamic: dict[int, str] | None = None
+        self.sections = sections
+        self.header = header
+
+    def get(self, index: int) -> str:
+        r = self.ranges[index]
+        if r.name_offset >= 0:
+            return self.table.name(self.data, r.name_offset) or f"0x{r.start:x}"
+        if self.dynamic is None:
+            exported = symbols.read_symbols(self.data, self.header, self.sections, dynamic_only=True)
+            self.dynamic = {start: exported.name(self.data, off) for start, _s, off in exported.functions}
+        return self.dynamic.get(r.start) or f"0x{r.start:x}"
+
+
+def _entry(use: analyze.FeatureUse, names: _Names) -> FeatureEntry:
+    crates: Counter[str] = Counter()
+    languages: Counter[str] = Counter()
+    shown: list[str] = []
+    for n, i in enumerate(use.functions):
+        if n >= 400 and len(shown) >= FUNCTIONS_SHOWN:
+            break  # crates and languages of the first few hundred users are plenty
+        name = names.get(i)
+        if len(shown) < FUNCTIONS_SHOWN:
+            shown.append(name)
+        crate, language = symbol_origin(name) if not name.startswith("0x") else (None, "unknown")
+        if crate:
+            crates[crate] += 1
+        languages[language] += 1
+    return FeatureEntry(feature=use.feature, instructions=use.instructions, functions=tuple(shown),
+                        function_count=len(use.functions), crates=tuple(c for c, _n in crates.most_common()),
+                        languages=tuple(lang for lang, _n in languages.most_common()))
