@@ -166,18 +166,19 @@ def _membership(code: Sequence[disasm.CodeSection]) -> Callable[[int], bool]:
 def _function_ranges(data: Any, sections: list[reader.RawSection], code: Sequence[disasm.CodeSection],
                      table: symbols.Symbols) -> tuple[list[disasm.CodeRange], str]:
     is_code = _membership(code)
-    ranges = [disasm.CodeRange(start=start, size=size, name_offset=name) for start, size, name in table.functions
-              if is_code(start)]
-    source = "symbols"
-    if not ranges:
+    found = {start: (size, name) for start, size, name in table.functions if is_code(start)}
+    source = "symbols" if found else ""
+    if table.source != ".symtab":
+        # No full symbol table: the exported symbols name a few functions; the unwind tables locate all
         frame = next((s for s in sections if s.name == ".eh_frame" and s.occupies_file), None)
         if frame is not None:
-            seen: dict[int, int] = {}
+            before = len(found)
             for start, size in eh_frame.function_ranges(data, frame):
-                if is_code(start):
-                    seen[start] = max(size, seen.get(start, 0))
-            ranges = [disasm.CodeRange(start=start, size=size) for start, size in seen.items()]
-            source = "eh_frame"
+                if is_code(start) and start not in found:
+                    found[start] = (size, -1)
+            if len(found) > before:
+                source = "eh_frame"
+    ranges = [disasm.CodeRange(start=start, size=size, name_offset=name) for start, (size, name) in found.items()]
     if not ranges:
         ranges = [disasm.CodeRange(start=s.addr, size=s.size) for s in code]
         source = "sections"
