@@ -3,7 +3,7 @@
 A function reached only through such a pointer has no direct caller; the ISA analysis follows these
 slots as edges. Two sources, because linkers differ: the dynamic relocations (a position-independent
 file stores its pointers as R_X86_64_RELATIVE addends, and lld leaves the slots themselves zero) and
-the 8-byte words of the data sections (a fixed-address executable stores them in place).
+the 8-byte words of the data sections (only a fixed-address executable stores them in place).
 """
 
 from __future__ import annotations
@@ -47,8 +47,10 @@ def code_pointers(data: Any, header: reader.ElfHeader, sections: list[reader.Raw
                     continue
                 if is_code(target):
                     yield offset, target, kind == R_X86_64_IRELATIVE
-        elif (section.flags & SHF_ALLOC and not section.flags & SHF_EXECINSTR and section.occupies_file
-              and not section.name.startswith(_SKIP)):
+        elif (header.type == "EXEC" and section.flags & SHF_ALLOC and not section.flags & SHF_EXECINSTR
+              and section.occupies_file and not section.name.startswith(_SKIP)):
+            # only a fixed-address file stores pointers in place: in a position-independent one every
+            # pointer has a relocation, and an 8-byte word that happens to equal a code address is noise
             start, end = reader.file_span(section, size)
             first = start + (-section.addr % 8)  # 8-byte aligned addresses only
             count = (end - first) // 8

@@ -33,6 +33,7 @@ from buildcheck.isa.disasm import FunctionFacts
 from buildcheck.x86_features import LEVEL_CPUINFO, LEVEL_NAMES
 
 PREDICATE_MAX_BYTES = 64   # a "return whether the CPU has X" function is a handful of instructions
+UNSYMBOLISED_CACHE_BYTES = 32
 OBJECT_REACH = 4096        # a pointer slot belongs to the nearest code-referenced data address this far before it
 
 
@@ -52,6 +53,8 @@ class FeatureUse:
     instructions: tuple[str, ...]
     functions: tuple[int, ...]    # indexes into Program.functions (all users; for required: unguarded first)
     unguarded: tuple[int, ...]
+    path: tuple[int, ...] = ()    # required/unproven: one way in from an entry point, ending at a user
+                                  # (function indexes; data tables on the way are left out)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,7 +115,9 @@ def cache_regions(functions: Sequence[FunctionFacts], probes: set[int], callers:
     """Writable data a probe touches, or a probe's caller stores to or passes by address.
 
     The probes and callers must have been through the second pass (reads / writes known). A region is
-    the data object holding the address when symbols say so, else the 8 bytes at it.
+    the data object holding the address when symbols say so, else the UNSYMBOLISED_CACHE_BYTES at
+    it (a probe typically writes a cache's first word and its readers test the later ones:
+    OPENSSL_ia32cap_P is 16 bytes, std_detect's CACHE 24).
     """
     writable = sorted(writable)
     objects = sorted(objects)
@@ -130,7 +135,7 @@ def cache_regions(functions: Sequence[FunctionFacts], probes: set[int], callers:
     for address in addresses:
         if _within(writable, address) is None:
             continue
-        regions.add(_within(objects, address) or (address, address + 8))
+        regions.add(_within(objects, address) or (address, address + UNSYMBOLISED_CACHE_BYTES))
     return sorted(regions)
 
 
@@ -152,8 +157,13 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
             j = index.of(target)
             if j is not None and j != i:
                 edges[i].add(j)
-    predicates = {i for i in readers - probes if not functions[i].branches
-                  and functions[i].size <= PREDICATE_MAX_BYTES}
+        if f.falls_through and i + 1 < n and functions[i + 1].start == f.start + f.size:
+            edges[i].add(i + 1)  # assembly entry code that a separately described body follows
+    # a predicate returns before any branch, within a few instructions (its range may run on past the
+    # ret when no symbol or FDE says where it ends)
+    predicates = {i for i in readers - probes
+                  if (functions[i].straight_to_return or PREDICATE_MAX_BYTES + 1) <= PREDICATE_MAX_BYTES
+                  or (not functions[i].branches and functions[i].size <= PREDICATE_MAX_BYTES)}
     gates = set(probes) | probe_callers | readers
     for i, f in enumerate(functions):
         if edges[i] & predicates:
@@ -219,10 +229,15 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
     def successors(node: int) -> Iterable[int]:
         return edges[node] if node < n else object_edges.get(node, ())
 
-    def spread(seen: set[int], start: Iterable[int], feature: str | None) -> set[int]:
-        """Grow `seen` from `start`; a gate stops the walk unless it uses `feature` itself."""
-        stack = [node for node in start if node not in seen]
-        seen.update(stack)
+    def spread(seen: set[int], start: Iterable[tuple[int, int]], feature: str | None,
+               parent: dict[int, int]) -> set[int]:
+        """Grow `seen` from (node, parent) pairs; a gate stops the walk unless it uses `feature` itself."""
+        stack = []
+        for node, came_from in start:
+            if node not in seen:
+                seen.add(node)
+                parent[node] = came_from
+                stack.append(node)
         while stack:
             node = stack.pop()
             if node < n and node in gates and (feature is None or feature not in functions[node].features):
@@ -230,16 +245,28 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
             for nxt in successors(node):
                 if nxt not in seen:
                     seen.add(nxt)
+                    parent[nxt] = node
                     stack.append(nxt)
         return seen
 
     # What every gate stops, computed once; per feature only the gates that use it reopen.
-    strict_base = spread(set(), roots, None)
-    loose_base = spread(set(strict_base), loose_roots, None)
+    base_parent: dict[int, int] = {}
+    strict_base = spread(set(), ((r, -1) for r in roots), None, base_parent)
+    loose_base = spread(set(strict_base), ((r, -1) for r in loose_roots), None, base_parent)
 
-    def unguarded(base: set[int], feature: str) -> set[int]:
-        reopened = [nxt for g in gates if g in base and feature in functions[g].features for nxt in successors(g)]
-        return spread(set(base), reopened, feature) if reopened else base
+    def unguarded(base: set[int], feature: str) -> tuple[set[int], dict[int, int]]:
+        reopened = [(nxt, g) for g in gates if g in base and feature in functions[g].features
+                    for nxt in successors(g)]
+        if not reopened:
+            return base, base_parent
+        parent = dict(base_parent)
+        return spread(set(base), reopened, feature, parent), parent
+
+    def path_to(node: int, parent: dict[int, int]) -> tuple[int, ...]:
+        chain = [node]
+        while parent.get(chain[-1], -1) >= 0 and len(chain) < 64:
+            chain.append(parent[chain[-1]])
+        return tuple(reversed([i for i in chain if i < n]))
 
     users: dict[str, list[int]] = {}
     for i, f in enumerate(functions):
@@ -251,18 +278,21 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
         candidates = [i for i in using if i not in readers]
         bad: list[int] = []
         loose: list[int] = []
+        path: tuple[int, ...] = ()
         if candidates:
-            strict = unguarded(strict_base, feature)
+            strict, parent = unguarded(strict_base, feature)
             bad = [i for i in candidates if i in strict]
             if not bad:
-                everything = unguarded(loose_base, feature)
+                everything, parent = unguarded(loose_base, feature)
                 loose = [i for i in candidates if i in everything]
+            if bad or loose:
+                path = path_to((bad or loose)[0], parent)
         mnemonics = sorted({m for i in using for m in functions[i].features[feature]})
         first = bad or loose
         chosen = set(first)
         ordered = tuple(first) + tuple(i for i in using if i not in chosen)
         use = FeatureUse(feature=feature, instructions=tuple(mnemonics), functions=ordered,
-                         unguarded=tuple(first))
+                         unguarded=tuple(first), path=path)
         (required if bad else unproven if loose else dispatched).append(use)
     return Classification(required=tuple(required), dispatched=tuple(dispatched), unproven=tuple(unproven),
                           gates=frozenset(gates), probes=frozenset(probes), caches=tuple(caches))

@@ -66,7 +66,12 @@ _FEATURE_NAMES = {value: name for name, value in vars(CpuidFeature).items()
 _MNEMONIC_NAMES = {value: name.lower() for name, value in vars(Mnemonic).items()
                    if not name.startswith("_") and isinstance(value, int)}
 
-_NOTHING, _BRANCH, _LEA, _PROBE = 0, 1, 2, 3
+_NOTHING, _BRANCH, _LEA, _PROBE, _RETURN, _IMMEDIATE = 0, 1, 2, 3, 4, 5
+# A fixed-address executable takes function addresses as immediates (`mov $func, %eax`).
+_ADDRESS_IMMEDIATES = frozenset({Code.MOV_R32_IMM32, Code.MOV_R64_IMM64, Code.MOV_RM64_IMM32, Code.PUSHQ_IMM32})
+_RETURNS = frozenset({Code.RETNQ, Code.RETNQ_IMM16})
+_ENDS = frozenset({FlowControl.RETURN, FlowControl.UNCONDITIONAL_BRANCH, FlowControl.INDIRECT_BRANCH,
+                   FlowControl.INTERRUPT, FlowControl.EXCEPTION})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,6 +96,9 @@ class FunctionFacts:
     reads: list[int] | None = None                               # rip-relative data it reads (2nd pass)
     writes: list[int] | None = None                              # rip-relative data it writes (2nd pass)
     decoded_bytes: int = 0
+    straight_to_return: int | None = None  # bytes before the first ret when no branch comes before it
+    branched: bool = False
+    falls_through: bool = False  # its last instruction runs on into whatever follows (no ret / jmp)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +116,10 @@ class CodeSection:
 class _Kinds(dict):  # type: ignore[type-arg]
     """Code -> (kind, features, mnemonic), or None when the code needs nothing; worked out once per code."""
 
+    def __init__(self, immediates: bool = False):
+        super().__init__()
+        self.immediates = immediates
+
     def classify(self, instruction: Any) -> tuple[int, tuple[str, ...], str] | None:
         code = instruction.code
         features: tuple[str, ...] = ()
@@ -123,6 +135,10 @@ class _Kinds(dict):  # type: ignore[type-arg]
                 kind = _BRANCH
             elif code in _LEAS:
                 kind = _LEA
+            elif code in _RETURNS:
+                kind = _RETURN
+            elif self.immediates and code in _ADDRESS_IMMEDIATES:
+                kind = _IMMEDIATE
             else:
                 kind = _NOTHING
         entry = (kind, features, _MNEMONIC_NAMES.get(instruction.mnemonic, "?")) if kind or features else None
@@ -164,15 +180,17 @@ def _decode(data: Any, section: CodeSection, start: int, size: int) -> Iterable[
 
 
 def decode_functions(data: Any, sections: Sequence[CodeSection], ranges: Sequence[CodeRange], *,
-                     progress: Callable[[int, int], None] | None = None) -> list[FunctionFacts]:
-    """First pass over every range: features, probes, branches, address-taking leas."""
-    kinds = _Kinds()
+                     progress: Callable[[int, int], None] | None = None,
+                     absolute_addresses: bool = False) -> list[FunctionFacts]:
+    """First pass over every range: features, probes, branches, address-taking leas (and, for a
+    fixed-address executable, `absolute_addresses`: immediates that may be addresses)."""
+    kinds = _Kinds(absolute_addresses)
     total = sum(r.size for r in ranges)
     done = 0
     reported = 0
     out: list[FunctionFacts] = []
     starts = [s.addr for s in sections]
-    branch, lea, probe = _BRANCH, _LEA, _PROBE
+    branch, lea, probe, ret, immediate = _BRANCH, _LEA, _PROBE, _RETURN, _IMMEDIATE
     get = kinds.get
     unseen = object()
     for code_range in ranges:
@@ -192,6 +210,7 @@ def decode_functions(data: Any, sections: Sequence[CodeSection], ranges: Sequenc
             instructions: Iterable[Any] = Decoder(64, data[file_at:file_at + code_range.size], ip=low)
         else:
             instructions = _decode(data, section, low, code_range.size)
+        instruction = None
         for instruction in instructions:
             entry = get(instruction.code, unseen)
             if entry is None:
@@ -209,14 +228,22 @@ def decode_functions(data: Any, sections: Sequence[CodeSection], ranges: Sequenc
                     else:
                         used.add(mnemonic)
             if kind == branch:
+                facts.branched = True
                 target = instruction.near_branch_target
                 if not low <= target < high:
                     branches.append(target)
+            elif kind == ret:
+                if not facts.branched and facts.straight_to_return is None:
+                    facts.straight_to_return = instruction.ip - low
             elif kind == lea:
                 if instruction.is_ip_rel_memory_operand:
                     leas.append(instruction.ip_rel_memory_address)
             elif kind == probe:
                 facts.probes = True
+            elif kind == immediate:
+                leas.append(instruction.immediate(1) & 0xFFFFFFFFFFFFFFFF)
+        if instruction is not None:
+            facts.falls_through = instruction.flow_control not in _ENDS and instruction.next_ip == high
         facts.decoded_bytes = code_range.size
         done += code_range.size
         if progress is not None and done - reported >= (1 << 20):

@@ -7,6 +7,7 @@ not an error.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import re
@@ -38,11 +39,12 @@ class FeatureEntry:
     function_count: int
     crates: tuple[str, ...]
     languages: tuple[str, ...]
+    path: tuple[str, ...] = ()      # required / unproven: how execution gets there without a CPU check
 
     def to_json(self) -> dict[str, Any]:
         return {"feature": self.feature, "instructions": list(self.instructions), "functions": list(self.functions),
                 "function_count": self.function_count, "crates": list(self.crates),
-                "languages": list(self.languages)}
+                "languages": list(self.languages), "path": list(self.path)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,7 +116,9 @@ def _inspect(path: str, data: Any, progress: Callable[[int, int], None] | None) 
 
     table = symbols.read_symbols(data, header, sections)
     ranges, source = _function_ranges(data, sections, code, table)
-    facts = disasm.decode_functions(data, code, ranges, progress=progress)
+    fixed = header.type == "EXEC"
+    facts = disasm.decode_functions(data, code, ranges, progress=progress, absolute_addresses=fixed)
+    ranges, facts = _add_unlisted_targets(data, code, ranges, facts, fixed)
 
     probes, callers = analyze.probe_neighbourhood(facts)
     for i in probes | callers:
@@ -195,6 +199,43 @@ def _function_ranges(data: Any, sections: list[reader.RawSection], code: Sequenc
     return [r for r in clipped if r.size > 0], source
 
 
+UNLISTED_ROUNDS = 3
+UNLISTED_MAX_BYTES = 1 << 16
+
+
+def _add_unlisted_targets(data: Any, code: Sequence[disasm.CodeSection], ranges: list[disasm.CodeRange],
+                          facts: list[disasm.FunctionFacts], fixed: bool) -> tuple[list[disasm.CodeRange],
+                                                                      list[disasm.FunctionFacts]]:
+    """Decode the code that calls and jumps lead to but no symbol or FDE covers.
+
+    Small assembly functions often have neither (OpenSSL's `*_eligible` predicates touch no stack,
+    so they carry no CFI). Each such target becomes a range reaching to the next known start.
+    """
+    is_code = _membership(code)
+    for _round in range(UNLISTED_ROUNDS):
+        starts = [r.start for r in ranges]
+        ends = [r.start + r.size for r in ranges]
+
+        def covered(address: int) -> bool:
+            i = bisect.bisect_right(starts, address) - 1
+            return i >= 0 and address < ends[i]
+        targets = sorted({t for f in facts for t in f.branches if is_code(t) and not covered(t)})
+        if not targets:
+            break
+        extra = []
+        for k, target in enumerate(targets):
+            i = bisect.bisect_right(starts, target)
+            limit = min(starts[i] if i < len(starts) else target + UNLISTED_MAX_BYTES,
+                        targets[k + 1] if k + 1 < len(targets) else target + UNLISTED_MAX_BYTES,
+                        target + UNLISTED_MAX_BYTES)
+            extra.append(disasm.CodeRange(start=target, size=limit - target))
+        new_facts = disasm.decode_functions(data, code, extra, absolute_addresses=fixed)
+        merged = sorted(zip(ranges + extra, facts + new_facts), key=lambda pair: pair[0].start)
+        ranges = [r for r, _f in merged]
+        facts = [f for _r, f in merged]
+    return ranges, facts
+
+
 class _Names:
     """Function names for the report, read only for the functions shown."""
 
@@ -232,5 +273,6 @@ def _entry(use: analyze.FeatureUse, names: _Names) -> FeatureEntry:
             crates[crate] += 1
         languages[language] += 1
     return FeatureEntry(feature=use.feature, instructions=use.instructions, functions=tuple(shown),
+                        path=tuple(names.get(i) for i in use.path),
                         function_count=len(use.functions), crates=tuple(c for c, _n in crates.most_common()),
                         languages=tuple(lang for lang, _n in languages.most_common()))
