@@ -34,9 +34,12 @@ DEFAULT_CPUINFO = "/proc/cpuinfo"
 @click.option("--cpuinfo", "cpuinfo_path", default=None, metavar="PATH",
               help=_("The CPU description to read (default: /proc/cpuinfo)."))
 @click.option("--cargo", default=None, metavar="PATH", help=_("The cargo whose version decides version-dependent rules."))
+@click.option("--runs-on", "runs_on", multiple=True, metavar="SPEC",
+              help=_("With --portable: the highest x86-64 level and the features every named machine has (a "
+                     "/proc/cpuinfo file, a directory of them, `host` or x86-64-v1..v4; repeatable)."))
 @click.pass_obj
 def command(ctx: RunContext, directory: str | None, shell: str, profile: str, portable: bool,
-            cpuinfo_path: str | None, cargo: str | None) -> int:
+            cpuinfo_path: str | None, cargo: str | None, runs_on: tuple[str, ...]) -> int:
     from buildcheck.cargo.scan import scan
     from buildcheck.recommend.cpu_features import cpuinfo_flags, read_cpuinfo, rustc_features, summarize_native
     from buildcheck.recommend.flags_plan import render_flags
@@ -63,13 +66,23 @@ def command(ctx: RunContext, directory: str | None, shell: str, profile: str, po
     elif portable:
         raise UsageError(_("--portable knows x86_64 only; the target is {target}").format(target=result.target))
 
+    if runs_on and not portable:
+        raise UsageError(_("--runs-on needs --portable (the flags for the machines named)"))
     portable_flags: tuple[str, ...] = ()
-    if portable:
+    fleet_flags = None
+    if portable and runs_on:  # what every machine of the fleet has, in names this toolchain's rustc accepts
+        from buildcheck.runs_on import machines_from_specs, portable_flags as fleet_portable_flags
+
+        version = result.toolchain.version
+        fleet_flags = fleet_portable_flags(machines_from_specs(runs_on, host_cpuinfo=cpuinfo_path or DEFAULT_CPUINFO),
+                                           rustc_version=(version.major, version.minor) if version else None)
+        portable_flags = fleet_flags.flags
+    elif portable:
         assert summary is not None
         # A host with neither x86-64-v3 nor a sealing feature: the x86-64 baseline is what is portable.
         portable_flags = summary.portable_flags or ("-C", "target-cpu=x86-64")
     plan = flags_plan(result, portable_flags=portable_flags)
     rendered = render_flags(plan, shell)  # type: ignore[arg-type]
-    flags_text.render(rendered, summary=summary, plan=plan, portable=portable)
+    flags_text.render(rendered, summary=summary, plan=plan, portable=portable, fleet=fleet_flags)
     return 0
 

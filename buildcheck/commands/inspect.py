@@ -22,8 +22,11 @@ from buildcheck.i18n import _
 @click.option("--top", type=click.IntRange(min=0), default=12, show_default=True,
               help=_("Origins listed in text output (0: all)."))
 @click.option("--all-sections", is_flag=True, help=_("List every section in text output, not only the largest."))
+@click.option("--isa", is_flag=True, help=_("Also decode the code: the CPU features the binary requires, and those it "
+                                            "uses only after asking the CPU (docs/en/isa.md)."))
 @click.pass_obj
-def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top: int, all_sections: bool) -> int:
+def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top: int, all_sections: bool,
+            isa: bool) -> int:
     from buildcheck.elf.inspect import inspect_binary
     from buildcheck.report.inspect_progress import walk_progress
 
@@ -33,15 +36,25 @@ def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top:
     for path in binaries:
         with walk_progress(sys.stderr, path, enabled=output_format == "text") as progress:
             reports.append(inspect_binary(path, progress=progress))
+    isa_reports = None
+    if isa:
+        from buildcheck.isa.report import inspect_isa
+        from buildcheck.report.inspect_progress import LONG_DECODE_BYTES
+
+        isa_reports = []
+        for path in binaries:
+            with walk_progress(sys.stderr, path, enabled=output_format == "text", long_bytes=LONG_DECODE_BYTES,
+                               message=_("decoding the code of {name}")) as progress:
+                isa_reports.append(inspect_isa(path, progress=progress))
 
     if output_format == "json":
         from buildcheck.report import inspect_json
 
-        inspect_json.render(sys.stdout, reports)
+        inspect_json.render(sys.stdout, reports, isa=isa_reports)
     else:
         from buildcheck.report import inspect_text
         from buildcheck.report.console import make_console
 
-        inspect_text.render(make_console(ctx), reports, top=top, all_sections=all_sections)
+        inspect_text.render(make_console(ctx), reports, top=top, all_sections=all_sections, isa=isa_reports)
     return 0
 
