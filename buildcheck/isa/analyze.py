@@ -67,17 +67,19 @@ class Classification:
     caches: tuple[tuple[int, int], ...]
 
     @property
-    def level(self) -> str | None:
+    def level(self) -> str:
         return implied_level(f.feature for f in self.required)
 
 
-def implied_level(required: Iterable[str]) -> str | None:
-    """The lowest x86-64 level whose flags cover `required` (None: beyond x86-64-v4)."""
-    wanted = frozenset(required)
+def implied_level(required: Iterable[str]) -> str:
+    """The lowest x86-64 level whose flags cover the required features that belong to a level.
+
+    Features outside every level (sha_ni, adx, aes, ...) are asked of a machine on their own."""
+    wanted = frozenset(required) & LEVEL_CPUINFO[LEVEL_NAMES[-1]]
     for name in LEVEL_NAMES:
         if wanted <= LEVEL_CPUINFO[name]:
             return name
-    return None
+    return LEVEL_NAMES[-1]  # unreachable: every wanted flag is in the last level
 
 
 class _Index:

@@ -20,6 +20,7 @@ from typing import Any
 from buildcheck.elf import eh_frame, pointers, reader, symbols
 from buildcheck.i18n import _
 from buildcheck.isa import analyze, disasm
+from buildcheck.x86_features import LEVEL_CPUINFO, LEVEL_NAMES
 
 SHF_WRITE = 0x1
 SHF_EXECINSTR = 0x4
@@ -55,7 +56,7 @@ class IsaReport:
     required: tuple[FeatureEntry, ...] = ()
     dispatched: tuple[FeatureEntry, ...] = ()
     unproven: tuple[FeatureEntry, ...] = ()
-    level: str | None = None
+    level: str | None = None        # the x86-64 level the required features imply (None: not analysed)
     functions: int = 0
     bytes_decoded: int = 0
     function_source: str = ""       # symbols | eh_frame | sections
@@ -65,8 +66,14 @@ class IsaReport:
     def required_features(self) -> frozenset[str]:
         return frozenset(e.feature for e in self.required)
 
+    @property
+    def beyond_level(self) -> tuple[str, ...]:
+        """Required features that no x86-64 level includes (sha_ni, adx, aes...)."""
+        return tuple(sorted(self.required_features - LEVEL_CPUINFO[LEVEL_NAMES[-1]]))
+
     def to_json(self) -> dict[str, Any]:
         return {"analyzed": self.analyzed, "note": self.note, "level": self.level,
+                "beyond_level": list(self.beyond_level),
                 "required": [e.to_json() for e in self.required],
                 "dispatched": [e.to_json() for e in self.dispatched],
                 "unproven": [e.to_json() for e in self.unproven],
@@ -147,7 +154,7 @@ def _inspect(path: str, data: Any, progress: Callable[[int, int], None] | None) 
 
     names = _Names(data, table, ranges, sections, header)
     return IsaReport(
-        path=path, analyzed=True, level=result.level if result.required else "x86-64",
+        path=path, analyzed=True, level=result.level,
         required=tuple(_entry(use, names) for use in result.required),
         dispatched=tuple(_entry(use, names) for use in result.dispatched),
         unproven=tuple(_entry(use, names) for use in result.unproven),
