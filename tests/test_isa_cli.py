@@ -1,0 +1,168 @@
+"""`inspect --isa`, `check --runs-on` and `flags --portable --runs-on` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from buildcheck.elf import eh_frame, reader, symbols
+from buildcheck.isa.report import inspect_isa, symbol_origin
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "binaries"
+SOURCES = Path(__file__).resolve().parent / "isa_programs"
+GCC = shutil.which("gcc")
+V2_HOST = ("processor\t: 0\nmodel name\t: Old Xeon\nflags\t\t: fpu cx8 cmov mmx fxsr sse sse2 syscall pni ssse3 cx16 "
+           "sse4_1 sse4_2 popcnt lahf_lm\n")
+V3_SHA_HOST = ("processor\t: 0\nflags\t\t: fpu cx8 cmov mmx fxsr sse sse2 syscall pni ssse3 cx16 sse4_1 sse4_2 popcnt "
+               "lahf_lm avx avx2 bmi1 bmi2 f16c fma abm movbe xsave sha_ni adx aes pclmulqdq\n"
+               "processor\t: 1\nflags\t\t: fpu cx8 cmov mmx fxsr sse sse2 syscall pni ssse3 cx16 sse4_1 sse4_2 popcnt "
+               "lahf_lm avx avx2 bmi1 bmi2 f16c fma abm movbe xsave sha_ni adx aes pclmulqdq vaes\n")
+
+
+def buildcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C", "HOME": os.environ.get("HOME", "/")}
+    return subprocess.run([sys.executable, "-m", "buildcheck", *args], capture_output=True, text=True, timeout=300,
+                          cwd=cwd, env=env, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def avx2_binary(tmp_path_factory) -> Path:
+    if GCC is None:
+        pytest.skip("needs gcc")
+    out = tmp_path_factory.mktemp("isa-cli") / "c-mavx2"
+    subprocess.run([GCC, "-O3", "-mavx2", str(SOURCES / "c_avx2.c"), "-o", str(out)], check=True, timeout=120)
+    return out
+
+
+def test_inspect_isa_json_for_a_baseline_binary():
+    result = buildcheck("inspect", "--isa", "--format", "json", str(FIXTURES / "rust-tiny"))
+    assert result.returncode == 0, result.stderr
+    isa = json.loads(result.stdout)["isa"]
+    assert isa["analyzed"] and isa["level"] == "x86-64" and isa["required"] == []
+    assert isa["function_source"] == "symbols" and isa["functions"] > 0
+    without = json.loads(buildcheck("inspect", "--format", "json", str(FIXTURES / "rust-tiny")).stdout)
+    assert "isa" not in without
+
+
+@pytest.mark.toolchain
+def test_inspect_isa_text_and_json_name_the_required_features(avx2_binary):
+    text = buildcheck("inspect", "--isa", str(avx2_binary))
+    assert text.returncode == 0
+    assert "CPU features required" in text.stdout and "avx2" in text.stdout and "kernel" in text.stdout
+    isa = json.loads(buildcheck("inspect", "--isa", "--format", "json", str(avx2_binary)).stdout)["isa"]
+    required = {e["feature"]: e for e in isa["required"]}
+    assert {"avx", "avx2"} <= set(required) and isa["level"] == "x86-64-v3"
+    entry = required["avx2"]
+    assert set(entry) >= {"feature", "instructions", "functions", "crates", "languages", "path"}
+    assert "kernel" in entry["functions"] and entry["path"][-1] in entry["functions"]
+
+
+def test_a_binary_that_is_not_x86_64_gets_a_note_not_an_error():
+    for name in ("be64-s390x.o", "c-m32-debug"):
+        result = buildcheck("inspect", "--isa", "--format", "json", str(FIXTURES / name))
+        assert result.returncode == 0, result.stderr
+        isa = json.loads(result.stdout)["isa"]
+        assert isa["analyzed"] is False and "x86-64" in isa["note"]
+    text = buildcheck("inspect", "--isa", str(FIXTURES / "be64-s390x.o"))
+    assert text.returncode == 0 and "x86-64 only" in text.stdout
+
+
+@pytest.mark.toolchain
+def test_check_runs_on_fails_naming_the_missing_features(avx2_binary, tmp_path):
+    fleet = tmp_path / "fleet"
+    fleet.mkdir()
+    (fleet / "old-xeon").write_text(V2_HOST)
+    (fleet / "new-epyc").write_text(V3_SHA_HOST)
+    result = buildcheck("check", str(tmp_path), "--binary", str(avx2_binary), "--runs-on", str(fleet))
+    assert result.returncode == 1
+    assert "BC104" in result.stdout and "old-xeon" in result.stdout and "avx2" in result.stdout
+    assert "SIGILL" in result.stdout
+    document = json.loads(buildcheck("check", str(tmp_path), "--binary", str(avx2_binary), "--runs-on", str(fleet),
+                                     "--format", "json").stdout)
+    assert document["verdict"]["result"] == "fail"
+    machines = {m["name"].rsplit("/", 1)[-1]: m for m in document["runs_on"]["binaries"][0]["machines"]}
+    assert machines["old-xeon"]["runs"] is False and "avx2" in machines["old-xeon"]["missing"]
+    assert machines["new-epyc"]["runs"] is True and machines["new-epyc"]["level"] == "x86-64-v3"
+    assert [f for f in document["findings"] if f["rule"] == "BC104"]
+    # the machine that has everything passes alone
+    passing = buildcheck("check", str(tmp_path), "--binary", str(avx2_binary), "--runs-on", str(fleet / "new-epyc"))
+    assert passing.returncode == 0, passing.stdout
+
+
+def test_check_runs_on_a_dispatching_binary_passes_everywhere(tmp_path):
+    result = buildcheck("check", str(tmp_path), "--binary", str(FIXTURES / "rust-tiny"), "--runs-on", "x86-64",
+                        "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["runs_on"]["binaries"][0]["machines"][0]["runs"] is True
+
+
+def test_runs_on_usage_errors(tmp_path):
+    assert buildcheck("check", str(tmp_path), "--runs-on", "host").returncode == 2  # no --binary
+    bad = buildcheck("check", str(tmp_path), "--binary", str(FIXTURES / "rust-tiny"), "--runs-on",
+                     str(tmp_path / "missing"))
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+    (tmp_path / "not-cpuinfo").write_text("hello\n")
+    bad = buildcheck("check", str(tmp_path), "--binary", str(FIXTURES / "rust-tiny"), "--runs-on",
+                     str(tmp_path / "not-cpuinfo"))
+    assert bad.returncode == 2 and "flags" in bad.stderr
+    assert buildcheck("flags", str(tmp_path), "--runs-on", "host").returncode == 2  # needs --portable
+
+
+def test_flags_portable_for_a_fleet_in_the_building_rustcs_names(tmp_path):
+    (tmp_path / "Cargo.toml").write_text('[package]\nname = "w"\nversion = "0.1.0"\n')
+    fleet = tmp_path / "fleet"
+    fleet.mkdir()
+    (fleet / "a").write_text(V3_SHA_HOST)
+    (fleet / "b").write_text(V3_SHA_HOST.replace(" adx", ""))
+    result = buildcheck("flags", str(tmp_path), "--portable", "--runs-on", str(fleet))
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if "RUSTFLAGS" in line)
+    assert "-C target-cpu=x86-64-v3" in line and "+sha" in line and "+aes" in line
+    assert "adx" not in line and "vaes" not in line  # b lacks adx; only cpu 1 of a has vaes
+    assert "2 machine(s)" in result.stderr
+    # a level as the SPEC: nothing beyond it
+    level = buildcheck("flags", str(tmp_path), "--portable", "--runs-on", "x86-64-v2")
+    assert "RUSTFLAGS='-C target-cpu=x86-64-v2'" in level.stdout
+
+
+def test_symbol_origin():
+    assert symbol_origin("_ZN4work6kernel17h39c25bbffea44e2eE") == ("work", "Rust")
+    assert symbol_origin("_RNvNtNtCs6d7GoaNTBIz_10std_detect6detect5cache21detect_and_initialize") == \
+        ("std_detect", "Rust")
+    assert symbol_origin("_ZN7rocksdb2DB4OpenEv") == ("rocksdb", "C++")
+    assert symbol_origin("sha256_block_data_order_shaext") == (None, "C/asm")
+
+
+@pytest.mark.parametrize("name", ["rust-tiny", "c-nodebug", "libc-shared.so", "mixed-rust-c", "cxx-debug"])
+def test_symbols_and_fdes_match_pyelftools(name):
+    elftools = pytest.importorskip("elftools.elf.elffile")
+    from elftools.dwarf.callframe import FDE
+    from elftools.elf.sections import SymbolTableSection
+
+    path = FIXTURES / name
+    data, _size = reader.open_map(str(path))
+    try:
+        header = reader.read_header(data, str(path))
+        sections, _w = reader.read_sections(data, header, str(path))
+        ours = symbols.read_symbols(data, header, sections)
+        frame = next(s for s in sections if s.name == ".eh_frame")
+        fdes = sorted(eh_frame.function_ranges(data, frame))
+    finally:
+        data.close()
+    with open(path, "rb") as handle:
+        elf = elftools.ELFFile(handle)
+        table = elf.get_section_by_name(".symtab") or elf.get_section_by_name(".dynsym")
+        assert isinstance(table, SymbolTableSection)
+        theirs = {s["st_value"] for s in table.iter_symbols()
+                  if s["st_info"]["type"] in ("STT_FUNC", "STT_GNU_IFUNC") and s["st_size"] and s["st_value"]
+                  and s["st_shndx"] not in ("SHN_UNDEF", "SHN_ABS")}
+        their_fdes = sorted((e["initial_location"], e["address_range"]) for e in elf.get_dwarf_info().EH_CFI_entries()
+                            if isinstance(e, FDE))
+    assert {start for start, _s, _n in ours.functions} == theirs
+    assert fdes == their_fdes
