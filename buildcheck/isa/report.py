@@ -232,9 +232,10 @@ def _add_unlisted_targets(data: Any, code: Sequence[disasm.CodeSection], ranges:
         extra = []
         for k, target in enumerate(targets):
             i = bisect.bisect_right(starts, target)
+            section = next(s for s in code if s.contains(target))
             limit = min(starts[i] if i < len(starts) else target + UNLISTED_MAX_BYTES,
                         targets[k + 1] if k + 1 < len(targets) else target + UNLISTED_MAX_BYTES,
-                        target + UNLISTED_MAX_BYTES)
+                        target + UNLISTED_MAX_BYTES, section.addr + section.size)
             extra.append(disasm.CodeRange(start=target, size=limit - target))
         new_facts = disasm.decode_functions(data, code, extra, absolute_addresses=fixed)
         merged = sorted(zip(ranges + extra, facts + new_facts), key=lambda pair: pair[0].start)
