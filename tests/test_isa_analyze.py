@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+
 from buildcheck.isa.analyze import Program, cache_regions, classify, implied_level, probe_neighbourhood
 from buildcheck.isa.disasm import FunctionFacts
 
@@ -12,7 +14,7 @@ WRITABLE = [(0x9000, 0xA000)]
 def fn(start, *, features=(), calls=(), probes=False, reads=None, writes=None, leas=(), size=0x40,
        straight_to_return=None, falls_through=False):
     facts = FunctionFacts(start=start, size=size, features={f: {"insn"} for f in features}, probes=probes,
-                          branches=list(calls), leas=list(leas), reads=reads, writes=writes,
+                          branches=array("Q", calls), leas=array("Q", leas), reads=reads, writes=writes,
                           straight_to_return=straight_to_return, falls_through=falls_through)
     return facts
 

@@ -26,7 +26,8 @@ lives in a table's flag (OpenSSL's provider capability tables) is seen only as `
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from buildcheck.isa.disasm import FunctionFacts
@@ -86,8 +87,12 @@ class _Index:
     def __init__(self, functions: Sequence[FunctionFacts]):
         self.functions = functions
         self.starts = [f.start for f in functions]
+        self.exact = {start: i for i, start in enumerate(self.starts)}  # most targets are function starts
 
     def of(self, address: int) -> int | None:
+        i = self.exact.get(address)
+        if i is not None:
+            return i
         i = bisect.bisect_right(self.starts, address) - 1
         if i >= 0 and address < self.starts[i] + max(self.functions[i].size, 1):
             return i
@@ -174,19 +179,23 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
     # data objects: symbol ranges, else the data addresses code takes, each owning the slots after it
     objects = sorted(program.objects)
     bases: set[int] = set()
-    code_to_data: list[set[int]] = [set() for _ in range(n)]
+
+    def data_references(i: int) -> Iterable[int]:
+        """The data addresses function i takes (each as its object's start when symbols give one)."""
+        for address in itertools.chain(functions[i].leas, functions[i].reads or ()):
+            if index.of(address) is None:
+                obj = _within(objects, address)
+                yield obj[0] if obj else address
+
     for i, f in enumerate(functions):
-        for address in f.leas + (f.reads or []):
+        for address in itertools.chain(f.leas, f.reads or ()):
             j = index.of(address)
-            if j is not None:
-                if j != i:
-                    edges[i].add(j)
-                continue
-            obj = _within(objects, address)
-            base = obj[0] if obj else address
-            bases.add(base)
-            code_to_data[i].add(base)
+            if j is not None and j != i:
+                edges[i].add(j)
+        bases.update(data_references(i))
     sorted_bases = sorted(bases)
+    del bases
+    init_slots = sorted(program.init_slots)
     object_id: dict[int, int] = {}
     object_edges: dict[int, set[int]] = {}
     roots: set[int] = set()
@@ -195,7 +204,7 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
         j = index.of(target)
         if j is None:
             continue
-        if ifunc or _within(sorted(program.init_slots), slot):
+        if ifunc or _within(init_slots, slot):
             roots.add(j)
             continue
         obj = _within(objects, slot)
@@ -209,7 +218,7 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
         if base < 0:
             loose_roots.add(node)  # no code refers to it: an unplaceable table
     for i in range(n):
-        for base in code_to_data[i]:
+        for base in data_references(i):
             node = object_id.get(base)
             if node is not None:
                 edges[i].add(node)
@@ -231,13 +240,15 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
     def successors(node: int) -> Iterable[int]:
         return edges[node] if node < n else object_edges.get(node, ())
 
-    def spread(seen: set[int], start: Iterable[tuple[int, int]], feature: str | None,
+    def spread(base: set[int], start: Iterable[tuple[int, int]], feature: str | None,
                parent: dict[int, int]) -> set[int]:
-        """Grow `seen` from (node, parent) pairs; a gate stops the walk unless it uses `feature` itself."""
+        """The nodes reached from (node, parent) pairs that `base` does not hold yet; a gate stops the
+        walk unless it uses `feature` itself. `parent` records how each new node was reached."""
+        new: set[int] = set()
         stack = []
         for node, came_from in start:
-            if node not in seen:
-                seen.add(node)
+            if node not in base and node not in new:
+                new.add(node)
                 parent[node] = came_from
                 stack.append(node)
         while stack:
@@ -245,29 +256,32 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
             if node < n and node in gates and (feature is None or feature not in functions[node].features):
                 continue  # code past a gate compiled without this feature runs only after the check
             for nxt in successors(node):
-                if nxt not in seen:
-                    seen.add(nxt)
+                if nxt not in base and nxt not in new:
+                    new.add(nxt)
                     parent[nxt] = node
                     stack.append(nxt)
-        return seen
+        return new
 
-    # What every gate stops, computed once; per feature only the gates that use it reopen.
+    # What every gate stops, computed once; per feature only the gates that use it reopen, and the
+    # walk from them adds to the shared result instead of copying it.
     base_parent: dict[int, int] = {}
     strict_base = spread(set(), ((r, -1) for r in roots), None, base_parent)
-    loose_base = spread(set(strict_base), ((r, -1) for r in loose_roots), None, base_parent)
+    loose_base = strict_base | spread(strict_base, ((r, -1) for r in loose_roots), None, base_parent)
 
-    def unguarded(base: set[int], feature: str) -> tuple[set[int], dict[int, int]]:
+    def unguarded(base: set[int], feature: str) -> tuple[Callable[[int], bool], dict[int, int]]:
         reopened = [(nxt, g) for g in gates if g in base and feature in functions[g].features
                     for nxt in successors(g)]
-        if not reopened:
-            return base, base_parent
-        parent = dict(base_parent)
-        return spread(set(base), reopened, feature, parent), parent
+        parent: dict[int, int] = {}
+        new = spread(base, reopened, feature, parent) if reopened else set()
+        return (lambda node: node in base or node in new), parent
 
     def path_to(node: int, parent: dict[int, int]) -> tuple[int, ...]:
         chain = [node]
-        while parent.get(chain[-1], -1) >= 0 and len(chain) < 64:
-            chain.append(parent[chain[-1]])
+        while len(chain) < 64:
+            came_from = parent.get(chain[-1], base_parent.get(chain[-1], -1))
+            if came_from < 0:
+                break
+            chain.append(came_from)
         return tuple(reversed([i for i in chain if i < n]))
 
     users: dict[str, list[int]] = {}
@@ -282,11 +296,11 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
         loose: list[int] = []
         path: tuple[int, ...] = ()
         if candidates:
-            strict, parent = unguarded(strict_base, feature)
-            bad = [i for i in candidates if i in strict]
+            reached, parent = unguarded(strict_base, feature)
+            bad = [i for i in candidates if reached(i)]
             if not bad:
-                everything, parent = unguarded(loose_base, feature)
-                loose = [i for i in candidates if i in everything]
+                reached, parent = unguarded(loose_base, feature)
+                loose = [i for i in candidates if reached(i)]
             if bad or loose:
                 path = path_to((bad or loose)[0], parent)
         mnemonics = sorted({m for i in using for m in functions[i].features[feature]})

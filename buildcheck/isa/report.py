@@ -222,11 +222,13 @@ def _add_unlisted_targets(data: Any, code: Sequence[disasm.CodeSection], ranges:
     for _round in range(UNLISTED_ROUNDS):
         starts = [r.start for r in ranges]
         ends = [r.start + r.size for r in ranges]
+        known = set(starts)
 
         def covered(address: int) -> bool:
             i = bisect.bisect_right(starts, address) - 1
             return i >= 0 and address < ends[i]
-        targets = sorted({t for f in facts for t in f.branches if is_code(t) and not covered(t)})
+        outside = {t for f in facts for t in f.branches} - known  # most calls land on a known start
+        targets = sorted(t for t in outside if is_code(t) and not covered(t))
         if not targets:
             break
         extra = []
