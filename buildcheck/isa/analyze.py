@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -179,20 +180,22 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
     # data objects: symbol ranges, else the data addresses code takes, each owning the slots after it
     objects = sorted(program.objects)
     bases: set[int] = set()
-
-    def data_references(i: int) -> Iterable[int]:
-        """The data addresses function i takes (each as its object's start when symbols give one)."""
-        for address in itertools.chain(functions[i].leas, functions[i].reads or ()):
-            if index.of(address) is None:
-                obj = _within(objects, address)
-                yield obj[0] if obj else address
-
+    data_refs: dict[int, array] = {}  # function -> the data it takes, as object starts (compact)
     for i, f in enumerate(functions):
+        taken = None
         for address in itertools.chain(f.leas, f.reads or ()):
             j = index.of(address)
-            if j is not None and j != i:
-                edges[i].add(j)
-        bases.update(data_references(i))
+            if j is not None:
+                if j != i:
+                    edges[i].add(j)
+                continue
+            obj = _within(objects, address) if objects else None
+            base = obj[0] if obj else address
+            if taken is None:
+                taken = data_refs[i] = array("Q")
+            taken.append(base)
+        if taken is not None:
+            bases.update(taken)
     sorted_bases = sorted(bases)
     del bases
     init_slots = sorted(program.init_slots)
@@ -217,8 +220,8 @@ def classify(program: Program, *, probes: set[int], probe_callers: set[int], cac
         object_edges.setdefault(node, set()).add(j)
         if base < 0:
             loose_roots.add(node)  # no code refers to it: an unplaceable table
-    for i in range(n):
-        for base in data_references(i):
+    for i, taken in data_refs.items():
+        for base in taken:
             node = object_id.get(base)
             if node is not None:
                 edges[i].add(node)
