@@ -7,7 +7,7 @@ blake3, memchr and sha2 that dispatch at run time); `--input PATH` takes any oth
 `target/release/damocles-worker` or a release build of another large offline Rust program. With
 neither, `--generate` builds one from generated Rust source (rustc only, no crates): many modules of
 arithmetic and string code, compiled with `-C target-cpu=x86-64-v3 -C opt-level=3 -C codegen-units=16`
-until the file reaches --size MB (about 4 minutes of one core for 40 MB).
+to about --size MB (7.1 MB took 1 minute of one core here, so 40 MB about 6).
 
 Each tool runs as a child process, one after the other, --repeat times after one warm-up (so the file
 is in the page cache for both): wall time from time.perf_counter, CPU time and peak RSS from the
@@ -70,7 +70,7 @@ def generate(size_mb: int) -> Path:
     output = WORK / f"generated-{size_mb}mb"
     if output.exists():
         return output
-    modules = max(1, size_mb * 12)
+    modules = max(1, round(size_mb * 3.4))  # measured: 24 modules give a 7.1 MB file
     source = WORK / "generated.rs"
     lines = ["use std::collections::HashMap;", "use std::hint::black_box;"]
     for m in range(modules):
