@@ -166,3 +166,72 @@ def test_symbols_and_fdes_match_pyelftools(name):
                             if isinstance(e, FDE))
     assert {start for start, _s, _n in ours.functions} == theirs
     assert fdes == their_fdes
+
+
+class _Terminal:
+    def __init__(self, tty: bool):
+        self.tty = tty
+        self.written: list[str] = []
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> int:
+        self.written.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_decoding_progress_only_on_a_terminal_and_for_much_code():
+    from buildcheck.report.inspect_progress import LONG_DECODE_BYTES, walk_progress
+
+    piped = _Terminal(tty=False)
+    with walk_progress(piped, "x", enabled=True, long_bytes=LONG_DECODE_BYTES, message="decoding {name}") as progress:
+        assert progress is None
+    small = _Terminal(tty=True)
+    with walk_progress(small, "x", enabled=True, long_bytes=LONG_DECODE_BYTES, message="decoding {name}") as progress:
+        progress(1 << 20, 2 << 20)
+    assert small.written == []
+    large = _Terminal(tty=True)
+    with walk_progress(large, "worker", enabled=True, long_bytes=LONG_DECODE_BYTES,
+                       message="decoding {name}") as progress:
+        progress(LONG_DECODE_BYTES, LONG_DECODE_BYTES * 2)
+        progress(LONG_DECODE_BYTES * 2, LONG_DECODE_BYTES * 2)
+    assert any("decoding worker" in chunk for chunk in large.written)
+
+
+def test_decode_reports_progress_through_the_callback():
+    seen: list[tuple[int, int]] = []
+    inspect_isa(FIXTURES / "rust-tiny", progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1] > 0
+
+
+def test_windowed_decoding_matches_whole_function_decoding(monkeypatch):
+    """Functions larger than a window are decoded in pieces; the facts must not change."""
+    from buildcheck.isa import disasm
+
+    whole = inspect_isa(FIXTURES / "mixed-rust-c").to_json()
+    facts_whole = _facts(FIXTURES / "rust-tiny")
+    monkeypatch.setattr(disasm, "CHUNK_BYTES", 48)  # most functions now span several windows
+    assert _facts(FIXTURES / "rust-tiny") == facts_whole
+    assert inspect_isa(FIXTURES / "mixed-rust-c").to_json() == whole
+
+
+def _facts(path: Path) -> list[tuple]:
+    from buildcheck.isa import disasm
+
+    data, _size = reader.open_map(str(path))
+    try:
+        header = reader.read_header(data, str(path))
+        sections, _w = reader.read_sections(data, header, str(path))
+        code = [disasm.CodeSection(addr=s.addr, offset=s.offset, size=s.size) for s in sections if s.flags & 4]
+        table = symbols.read_symbols(data, header, sections)
+        ranges = [disasm.CodeRange(start=start, size=size) for start, size, _n in table.functions
+                  if any(c.contains(start) for c in code)]
+        facts = disasm.decode_functions(data, code, ranges)
+    finally:
+        data.close()
+    return [(f.start, sorted((k, sorted(v)) for k, v in f.features.items()), list(f.branches), list(f.leas),
+             f.probes, f.falls_through) for f in facts]
