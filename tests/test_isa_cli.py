@@ -131,6 +131,17 @@ def test_flags_portable_for_a_fleet_in_the_building_rustcs_names(tmp_path):
     assert "RUSTFLAGS='-C target-cpu=x86-64-v2'" in level.stdout
 
 
+def test_readable_names():
+    from buildcheck.isa.report import readable
+
+    assert readable("_ZN4work6kernel17h39c25bbffea44e2eE") == "work::kernel"
+    assert readable("_ZN4core3ptr35drop_in_place$LT$std..env..Args$GT$17h02427a7c624dfd1cE") == \
+        "core::ptr::drop_in_place<std::env::Args>"
+    assert readable("_ZN4core3fmt5write17h0123456789abcdefE.llvm.12345") == "core::fmt::write"
+    assert readable("_ZN7rocksdb2DB4OpenEv") == "_ZN7rocksdb2DB4OpenEv"  # C++: left as it is
+    assert readable("sha256_block_data_order_shaext") == "sha256_block_data_order_shaext"
+
+
 def test_symbol_origin():
     assert symbol_origin("_ZN4work6kernel17h39c25bbffea44e2eE") == ("work", "Rust")
     assert symbol_origin("_RNvNtNtCs6d7GoaNTBIz_10std_detect6detect5cache21detect_and_initialize") == \

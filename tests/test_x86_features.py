@@ -153,3 +153,45 @@ def test_native_matches_rustc_on_this_host(rustc):
     # LLVM asks CPUID, Linux's cpuinfo may hide a flag; only names we map from cpuinfo can be compared
     comparable = set(CPUINFO_TO_RUSTC.values())
     assert predicted & comparable == real & comparable
+
+
+def _cargo_pairs() -> list[tuple[str, str]]:
+    """(cargo, rustc) that belong together: Debian's pair, and rustup's stable pair."""
+    pairs = []
+    if os.access("/usr/bin/cargo", os.X_OK) and os.access("/usr/bin/rustc", os.X_OK):
+        pairs.append(("/usr/bin/cargo", "/usr/bin/rustc"))
+    home = Path(os.path.expanduser("~/.rustup/toolchains"))
+    for toolchain in sorted(home.glob("stable-*")) if home.is_dir() else []:
+        if (toolchain / "bin" / "cargo").exists() and (toolchain / "bin" / "rustc").exists():
+            pairs.append((str(toolchain / "bin" / "cargo"), str(toolchain / "bin" / "rustc")))
+            break
+    return pairs
+
+
+@pytest.mark.cargo
+@pytest.mark.parametrize("cargo,rustc", _cargo_pairs(), ids=lambda p: p.split("/")[-3] if "toolchains" in p else p)
+def test_scanner_cfg_keys_follow_the_rustc_version_as_cargo_does(cargo, rustc, tmp_path):
+    """movbe is in cfg from rustc 1.70: under x86-64-v3 a `cfg(target_feature = "movbe")` key applies on
+    rustup's stable and not on Debian's 1.63, for real cargo and for buildcheck's scan alike."""
+    import json
+    import sys
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "Cargo.toml").write_text('[package]\nname = "cfgtest"\nversion = "0.1.0"\nedition = "2018"\n')
+    (tmp_path / "src" / "main.rs").write_text("fn main() {}\n")
+    (tmp_path / ".cargo").mkdir()
+    (tmp_path / ".cargo" / "config.toml").write_text(
+        '[build]\nrustflags = ["-C", "target-cpu=x86-64-v3"]\n'
+        '[target.\'cfg(target_feature = "movbe")\']\nrustflags = ["-C", "target-cpu=x86-64-v3", "--cfg", "saw_movbe"]\n')
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "RUSTC": rustc,
+           "CARGO_HOME": str(tmp_path / "cargo-home"), "CARGO_TARGET_DIR": str(tmp_path / "target")}
+    built = subprocess.run([cargo, "build", "-v"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert built.returncode == 0, built.stderr[-500:]
+    real = "saw_movbe" in built.stderr
+    scanned = subprocess.run([sys.executable, "-m", "buildcheck", "scan", str(tmp_path), "--cargo", cargo,
+                              "--format", "json"], env=env, capture_output=True, text=True, timeout=120)
+    assert scanned.returncode in (0, 1), scanned.stderr
+    ours = "saw_movbe" in json.loads(scanned.stdout)["effective"]["rustflags"]
+    assert ours == real
+    assert real == (_version(rustc) >= (1, 70))

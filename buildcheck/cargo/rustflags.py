@@ -94,8 +94,10 @@ def _target_tier(reader: ConfigReader, triple: str, host_features: frozenset[str
         # (differential case #8).
         base = [i.value for i in items] or [i.value for i in (reader.string_list(("build", "rustflags")) or ())]
         cfg = _with_flags(cfg_for_triple(triple), base)
+        version = reader.cargo_version  # cargo and rustc ship together: the same minor version
         cfg = with_codegen_features(cfg, [(name, value) for _i, name, value in codegen_options(base)],
-                                    host_features=host_features)
+                                    host_features=host_features,
+                                    rustc_version=(version.major, version.minor) if version else None)
         for key in sorted(targets.value):
             expr = parse_cfg_key(key)
             if expr is None or not evaluate(expr, cfg):

@@ -99,6 +99,42 @@ def symbol_origin(name: str) -> tuple[str | None, str]:
     return None, "C/asm"
 
 
+_LEGACY_ESCAPES = {"$LT$": "<", "$GT$": ">", "$RF$": "&", "$BP$": "*", "$C$": ",", "$SP$": "@"}
+_LEGACY_ESCAPE = re.compile(r"\$(?:LT|GT|RF|BP|C|SP|u[0-9a-f]{2})\$")
+_LLVM_SUFFIX = re.compile(r"\.llvm\.\d+$")
+
+
+def readable(name: str) -> str:
+    """A Rust legacy-mangled symbol as a path (`work::kernel`), for people; other names as they are.
+
+    The legacy scheme (`_ZN` + length-prefixed parts + `E`, a trailing `h<hash>` part, `$LT$`-style
+    escapes) is simple and fully known; v0 (`_R...`) and C++ names are left mangled rather than
+    half-decoded (the JSON keeps every name as the symbol table has it).
+    """
+    if not name.startswith("_ZN"):
+        return name
+    body = _LLVM_SUFFIX.sub("", name)
+    parts: list[str] = []
+    at = 3
+    while at < len(body) and body[at].isdigit():
+        end = at
+        while end < len(body) and body[end].isdigit():
+            end += 1
+        length = int(body[at:end])
+        parts.append(body[end:end + length])
+        at = end + length
+    if at != len(body) - 1 or body[at] != "E" or not parts:
+        return name  # a C++ name: parameters follow the E
+    if len(parts) > 1 and re.fullmatch(r"h[0-9a-f]{16}", parts[-1]):
+        parts.pop()
+
+    def unescape(part: str) -> str:
+        part = part[1:] if part.startswith("_$") else part
+        part = _LEGACY_ESCAPE.sub(lambda m: _LEGACY_ESCAPES.get(m.group(0)) or chr(int(m.group(0)[2:-1], 16)), part)
+        return part.replace("..", "::")
+    return "::".join(unescape(p) for p in parts)
+
+
 def inspect_isa(path: str | os.PathLike[str], *,
                 progress: Callable[[int, int], None] | None = None) -> IsaReport:
     name = os.fspath(path)

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from buildcheck.i18n import _
-from buildcheck.isa.report import FeatureEntry, IsaReport
+from buildcheck.isa.report import FeatureEntry, IsaReport, readable
 from buildcheck.x86_features import level_short
 
 FUNCTIONS_NAMED = 2
@@ -26,7 +26,7 @@ def render(console: Console, isa: IsaReport) -> None:
         console.print(_("[bold]CPU features required[/]: none beyond x86-64 (v1): runs on any x86-64 CPU"))
     console.print(Text(_("{n} functions decoded ({source}), {probes}").format(
         n=isa.functions, source=isa.function_source,
-        probes=_("CPUID read in {names}").format(names=", ".join(isa.probes[:3]) + ("..." if len(isa.probes) > 3
+        probes=_("CPUID read in {names}").format(names=", ".join(readable(p) for p in isa.probes[:3]) + ("..." if len(isa.probes) > 3
                                                                                      else ""))
         if isa.probes else _("no CPUID probe")), style="dim"), soft_wrap=True)
     for title, entries, with_path in ((_("Required (used without asking the CPU)"), isa.required, True),
@@ -45,9 +45,10 @@ def _table(console: Console, title: str, entries: tuple[FeatureEntry, ...], with
     table.add_column(_("for example"), overflow="fold")
     for e in entries:
         where = ", ".join(e.crates[:3]) or ", ".join(e.languages[:2])
-        example = ", ".join(e.functions[:FUNCTIONS_NAMED])
+        example = ", ".join(readable(f) for f in e.functions[:FUNCTIONS_NAMED])
         if with_path and len(e.path) > 1:
-            shown = e.path if len(e.path) <= PATH_SHOWN else (e.path[0], "…", *e.path[-(PATH_SHOWN - 2):])
+            path = [readable(f) for f in e.path]
+            shown = path if len(path) <= PATH_SHOWN else [path[0], "…", *path[-(PATH_SHOWN - 2):]]
             example = _("{example}  (via {path})").format(example=example, path=" > ".join(shown))
         table.add_row(e.feature, str(e.function_count), where, example)
     console.print()
