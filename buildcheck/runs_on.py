@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from buildcheck.errors import InputError
 from buildcheck.i18n import _
+from buildcheck.isa.names import readable
 from buildcheck.model import Finding, Origin
 from buildcheck.recommend.verdict import gate_verdict
 from buildcheck.x86_features import (
@@ -202,7 +203,7 @@ class FleetCheck:
             for verdict in binary.verdicts:
                 if verdict.runs:
                     continue
-                example = next((users[f].functions[0] for f in verdict.missing
+                example = next((readable(users[f].functions[0]) for f in verdict.missing
                                 if f in users and users[f].functions), None)
                 machine = verdict.machine.name + (f" ({verdict.machine.model})" if verdict.machine.model else "")
                 message = _("{binary} uses {features} without asking the CPU first{example}; {machine} lacks "

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from buildcheck.elf import eh_frame, reader, symbols
-from buildcheck.isa.report import inspect_isa, symbol_origin
+from buildcheck.isa.names import symbol_origin
+from buildcheck.isa.report import inspect_isa
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "binaries"
 SOURCES = Path(__file__).resolve().parent / "isa_programs"
@@ -132,7 +133,7 @@ def test_flags_portable_for_a_fleet_in_the_building_rustcs_names(tmp_path):
 
 
 def test_readable_names():
-    from buildcheck.isa.report import readable
+    from buildcheck.isa.names import readable
 
     assert readable("_ZN4work6kernel17h39c25bbffea44e2eE") == "work::kernel"
     assert readable("_ZN4core3ptr35drop_in_place$LT$std..env..Args$GT$17h02427a7c624dfd1cE") == \

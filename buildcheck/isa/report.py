@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import os
-import re
 import struct
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -20,6 +19,7 @@ from typing import Any
 from buildcheck.elf import eh_frame, pointers, reader, symbols
 from buildcheck.i18n import _
 from buildcheck.isa import analyze, disasm
+from buildcheck.isa.names import symbol_origin
 from buildcheck.x86_features import LEVEL_CPUINFO, LEVEL_NAMES
 
 SHF_WRITE = 0x1
@@ -27,9 +27,6 @@ SHF_EXECINSTR = 0x4
 SHT_PROGBITS = 1
 FUNCTIONS_SHOWN = 8   # function names kept per feature in the report (the count is kept too)
 
-_LEGACY_RUST = re.compile(r"^_ZN(\d+)")
-_RUST_HASH = re.compile(r"17h[0-9a-f]{16}E$")
-_V0_CRATE = re.compile(r"C(?:s[0-9A-Za-z]*_)?u?(\d+)_?")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,60 +76,6 @@ class IsaReport:
                 "unproven": [e.to_json() for e in self.unproven],
                 "functions": self.functions, "bytes_decoded": self.bytes_decoded,
                 "function_source": self.function_source, "probes": list(self.probes)}
-
-
-def symbol_origin(name: str) -> tuple[str | None, str]:
-    """(crate, language) from a symbol name: Rust's legacy and v0 manglings name the crate first."""
-    if name.startswith("_R"):
-        m = _V0_CRATE.search(name, 2)
-        if m:
-            length = int(m.group(1))
-            return name[m.end():m.end() + length] or None, "Rust"
-        return None, "Rust"
-    m = _LEGACY_RUST.match(name)
-    if m:
-        length = int(m.group(1))
-        crate = name[m.end():m.end() + length]
-        return (crate or None), ("Rust" if _RUST_HASH.search(name) else "C++")
-    if name.startswith("_Z"):
-        return None, "C++"
-    return None, "C/asm"
-
-
-_LEGACY_ESCAPES = {"$LT$": "<", "$GT$": ">", "$RF$": "&", "$BP$": "*", "$C$": ",", "$SP$": "@"}
-_LEGACY_ESCAPE = re.compile(r"\$(?:LT|GT|RF|BP|C|SP|u[0-9a-f]{2})\$")
-_LLVM_SUFFIX = re.compile(r"\.llvm\.\d+$")
-
-
-def readable(name: str) -> str:
-    """A Rust legacy-mangled symbol as a path (`work::kernel`), for people; other names as they are.
-
-    The legacy scheme (`_ZN` + length-prefixed parts + `E`, a trailing `h<hash>` part, `$LT$`-style
-    escapes) is simple and fully known; v0 (`_R...`) and C++ names are left mangled rather than
-    half-decoded (the JSON keeps every name as the symbol table has it).
-    """
-    if not name.startswith("_ZN"):
-        return name
-    body = _LLVM_SUFFIX.sub("", name)
-    parts: list[str] = []
-    at = 3
-    while at < len(body) and body[at].isdigit():
-        end = at
-        while end < len(body) and body[end].isdigit():
-            end += 1
-        length = int(body[at:end])
-        parts.append(body[end:end + length])
-        at = end + length
-    if at != len(body) - 1 or body[at] != "E" or not parts:
-        return name  # a C++ name: parameters follow the E
-    if len(parts) > 1 and re.fullmatch(r"h[0-9a-f]{16}", parts[-1]):
-        parts.pop()
-
-    def unescape(part: str) -> str:
-        part = part[1:] if part.startswith("_$") else part
-        part = _LEGACY_ESCAPE.sub(lambda m: _LEGACY_ESCAPES.get(m.group(0)) or chr(int(m.group(0)[2:-1], 16)), part)
-        return part.replace("..", "::")
-    return "::".join(unescape(p) for p in parts)
 
 
 def inspect_isa(path: str | os.PathLike[str], *,

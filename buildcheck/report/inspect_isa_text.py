@@ -7,7 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from buildcheck.i18n import _
-from buildcheck.isa.report import FeatureEntry, IsaReport, readable
+from buildcheck.isa.names import readable
+from buildcheck.isa.report import FeatureEntry, IsaReport
 from buildcheck.x86_features import level_short
 
 FUNCTIONS_NAMED = 2
