@@ -247,3 +247,67 @@ def _facts(path: Path) -> list[tuple]:
         data.close()
     return [(f.start, sorted((k, sorted(v)) for k, v in f.features.items()), list(f.branches), list(f.leas),
              f.probes, f.falls_through) for f in facts]
+
+
+def _patched(tmp_path: Path, name: str, patches: list[tuple[int, bytes]]) -> Path:
+    data = bytearray((FIXTURES / name).read_bytes())
+    for offset, raw in patches:
+        data[offset:offset + len(raw)] = raw
+    out = tmp_path / f"{name}-damaged"
+    out.write_bytes(bytes(data))
+    return out
+
+
+def _section_header_offsets(name: str) -> dict[str, int]:
+    import struct as st
+
+    data = (FIXTURES / name).read_bytes()
+    shoff, = st.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = st.unpack_from("<HHH", data, 0x3A)
+    names_at = st.unpack_from("<Q", data, shoff + shstrndx * shentsize + 0x18)[0]
+    out = {}
+    for i in range(shnum):
+        at = shoff + i * shentsize
+        name_off = st.unpack_from("<I", data, at)[0]
+        end = data.index(b"\0", names_at + name_off)
+        out[data[names_at + name_off:end].decode()] = at
+    return out
+
+
+@pytest.mark.parametrize("section,field,value", [
+    (".text", 0x20, 2**62),          # sh_size absurd
+    (".text", 0x18, 2**40),          # sh_offset past the end
+    (".symtab", 0x20, 2**40),        # symbol table size absurd
+    (".eh_frame", 0x18, 0),          # the unwind table points at the ELF header
+    (".rela.dyn", 0x20, 2**50),      # relocations past the end
+])
+def test_damaged_headers_never_crash_the_analysis(tmp_path, section, field, value):
+    import struct as st
+
+    offsets = _section_header_offsets("rust-tiny")
+    if section not in offsets:
+        pytest.skip(f"no {section} in the fixture")
+    damaged = _patched(tmp_path, "rust-tiny", [(offsets[section] + field, st.pack("<Q", value))])
+    result = buildcheck("inspect", "--isa", "--format", "json", str(damaged))
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert result.returncode in (0, 2)
+    if result.returncode == 2:
+        assert result.stderr.count("\n") == 1
+
+
+def test_absurd_symbol_sizes_stay_inside_their_section(tmp_path):
+    """A FUNC symbol claiming 2**60 bytes is decoded up to its section's end, not beyond."""
+    import struct as st
+
+    offsets = _section_header_offsets("rust-tiny")
+    data = (FIXTURES / "rust-tiny").read_bytes()
+    symtab_at = st.unpack_from("<Q", data, offsets[".symtab"] + 0x18)[0]
+    count = st.unpack_from("<Q", data, offsets[".symtab"] + 0x20)[0] // 24
+    patches = []
+    for i in range(count):
+        info = data[symtab_at + i * 24 + 4]
+        if info & 0xF == 2:  # STT_FUNC
+            patches.append((symtab_at + i * 24 + 16, st.pack("<Q", 2**60)))
+    damaged = _patched(tmp_path, "rust-tiny", patches)
+    report = inspect_isa(damaged)
+    assert report.analyzed and report.bytes_decoded <= len(data)

@@ -94,8 +94,12 @@ def _inspect(path: str, data: Any, progress: Callable[[int, int], None] | None) 
             "not an x86-64 binary ({machine}): CPU features are analysed for x86-64 only").format(
             machine=header.machine))
     sections, _warnings = reader.read_sections(data, header, path)
-    code = [disasm.CodeSection(addr=s.addr, offset=s.offset, size=reader.file_span(s, len(data))[1] - s.offset)
-            for s in sections if s.flags & SHF_EXECINSTR and s.type == SHT_PROGBITS and s.size]
+    code = []
+    for s in sections:
+        if s.flags & SHF_EXECINSTR and s.type == SHT_PROGBITS:
+            start, end = reader.file_span(s, len(data))  # clipped to the file: a damaged header reads nothing
+            if end > start:
+                code.append(disasm.CodeSection(addr=s.addr, offset=start, size=end - start))
     code.sort(key=lambda s: s.addr)
     if not code:
         return IsaReport(path=path, analyzed=False, note=_("no code sections: nothing to analyse"))
@@ -172,6 +176,13 @@ def _function_ranges(data: Any, sections: list[reader.RawSection], code: Sequenc
     if not ranges:
         ranges = [disasm.CodeRange(start=s.addr, size=s.size) for s in code]
         source = "sections"
+    # a range never runs past its code section (a damaged symbol may claim any size)
+    clipped_to_section = []
+    for r in ranges:
+        section = next(c for c in code if c.contains(r.start))
+        end = min(r.start + r.size, section.addr + section.size)
+        clipped_to_section.append(disasm.CodeRange(start=r.start, size=end - r.start, name_offset=r.name_offset))
+    ranges = clipped_to_section
     ranges.sort(key=lambda r: r.start)
     # overlapping ranges (aliases, nested local labels) are clipped so no byte is decoded twice
     clipped: list[disasm.CodeRange] = []
