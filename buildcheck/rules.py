@@ -127,6 +127,11 @@ _RULES = [
          short=N_("The binary does not match the current settings"),
          full=N_("The binary's debug info does not match what the current configuration would produce: it was built "
                  "elsewhere or with other flags.")),
+    Rule(id="BC104", name="binary-needs-cpu-features", severity="error",
+         short=N_("The binary needs CPU features a --runs-on machine lacks"),
+         full=N_("The binary uses instructions of a CPU feature without asking the CPU first (code compiled for a "
+                 "target CPU), and a machine named by --runs-on does not have that feature: the binary would die "
+                 "there with SIGILL. Features used only after a runtime check do not count.")),
     Rule(id="BC200", name="target-cpu-native", severity="info",
          short=N_("target-cpu=native makes the binary specific to this CPU"),
          full=N_("A binary built with `-C target-cpu=native` may die with SIGILL (Illegal instruction) on another CPU model.")),

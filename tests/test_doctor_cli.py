@@ -70,7 +70,7 @@ def test_ready_machine_is_ok_and_exits_0(workspace, tmp_path):
         assert found[name]["status"] == "ok", (name, found[name])
     assert found["libclang"]["found"] == "/usr/lib/x86_64-linux-gnu/libclang-14.so.1"  # highest version wins
     assert found["openssl"]["found"].startswith("openssl 3.0.11 (")
-    assert found["rust-toolchain"]["status"] == "unknown"  # until the lead's toolchain status is wired
+    assert found["rust-toolchain"]["status"] == "unknown"  # a file tree: this machine's cargo says nothing of it
     assert json.loads(result.stdout)["install_command"] is None
 
 
@@ -220,3 +220,17 @@ def test_real_damocles_checkout_when_given():
     for name in ("libclang", "libhwloc", "opencl"):
         check = next(c for c in plain["checks"] if c["name"] == name)
         assert (check["status"] == "ok") == _dpkg_installed(check["install"])
+
+
+def test_the_toolchain_check_reads_rustup_as_the_scanner_does(workspace, tmp_path):
+    """Without --root, the pinned toolchain is checked on this machine as `scan` finds it: read, never run."""
+    from helpers.toolchains import rustup
+
+    (workspace / "rust-toolchain.toml").write_text('[toolchain]\nchannel = "1.72.0"\ncomponents = ["clippy"]\n')
+    machine = rustup(tmp_path / "machine", [])
+    report = json.loads(doctor(str(workspace), "--format", "json",
+                               env={"PATH": machine["PATH"] + ":/usr/bin:/bin",
+                                    "RUSTUP_HOME": machine["RUSTUP_HOME"]}).stdout)
+    found = {c["name"]: c for c in report["checks"]}
+    assert found["rust-toolchain"]["status"] == "missing"
+    assert found["rust-toolchain"]["install"] == "rustup toolchain install 1.72.0 --profile minimal -c clippy"

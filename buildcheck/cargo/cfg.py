@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from buildcheck.errors import ConfigError
 from buildcheck.i18n import _
+from buildcheck.x86_features import RustcVersion, codegen_features
 
 _TOKEN = re.compile(r'\s*(?:(?P<ident>[A-Za-z_][A-Za-z0-9_]*)|(?P<str>"[^"]*")|(?P<punct>[(),=]))')
 
@@ -146,65 +147,23 @@ def evaluate(expr: tuple, cfg: TargetCfg) -> bool:
     return cfg.has(expr[1], None)
 
 
-# x86-64 micro-architecture levels as `rustc --print cfg -C target-cpu=x86-64-vN` reports
-# their stable target features (cumulative; lahfsahf and other unstable names are not shown).
-_X86_64_LEVELS: dict[str, frozenset[str]] = {}
-_level: frozenset[str] = frozenset({"fxsr", "sse", "sse2"})
-for _name, _added in (("x86-64", ()),
-                      ("x86-64-v2", ("cmpxchg16b", "popcnt", "sse3", "sse4.1", "sse4.2", "ssse3")),
-                      ("x86-64-v3", ("avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "lzcnt", "movbe", "xsave")),
-                      ("x86-64-v4", ("avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"))):
-    _level = _level | frozenset(_added)
-    _X86_64_LEVELS[_name] = _level
-
-# What enabling one x86 feature also enables (rustc reports the implied ones in cfg too).
-_X86_IMPLIES: dict[str, tuple[str, ...]] = {
-    "sse2": ("sse",), "sse3": ("sse2",), "ssse3": ("sse3",), "sse4.1": ("ssse3",), "sse4.2": ("sse4.1",),
-    "avx": ("sse4.2",), "avx2": ("avx",), "fma": ("avx",), "f16c": ("avx",), "avx512f": ("avx2", "fma", "f16c"),
-    "avx512bw": ("avx512f",), "avx512cd": ("avx512f",), "avx512dq": ("avx512f",), "avx512vl": ("avx512f",),
-    "sha": ("sse2",), "aes": ("sse2",), "pclmulqdq": ("sse2",), "vaes": ("avx2", "aes"),
-    "vpclmulqdq": ("avx", "pclmulqdq"),
-}
-
-
-def _with_implied(features: set[str]) -> set[str]:
-    pending = list(features)
-    while pending:
-        for implied in _X86_IMPLIES.get(pending.pop(), ()):
-            if implied not in features:
-                features.add(implied)
-                pending.append(implied)
-    return features
-
-
 def with_codegen_features(cfg: TargetCfg, options: list[tuple[str, str | None]], *,
-                          host_features: frozenset[str] | None) -> TargetCfg:
+                          host_features: frozenset[str] | None,
+                          rustc_version: RustcVersion | None = None) -> TargetCfg:
     """The target_feature cfgs after `-C target-cpu=` and `-C target-feature=` (in command-line order).
 
     Cargo asks `rustc --print cfg` with the rustflags of the non-cfg tiers, so
     `-C target-cpu=native` there turns on the build host's features for
     `[target.'cfg(target_feature = "...")']` keys. buildcheck runs no rustc: native
     takes `host_features` (from /proc/cpuinfo, read by the caller), the x86-64-vN
-    levels are known, and any other CPU name keeps the target's baseline.
+    levels are known, and any other CPU name keeps the target's baseline. What cfg shows depends on
+    `rustc_version` (names stabilised later are hidden; None: the newest): buildcheck.x86_features.
     Only x86_64 is modelled; other architectures keep their baseline.
     """
     if ("target_arch", "x86_64") not in cfg.values:
         return cfg
-    features = {value for name, value in cfg.values if name == "target_feature"}
-    for name, value in options:
-        if name == "target-cpu" and value:
-            if value == "native" and host_features is not None:
-                features = set(host_features)
-            elif value in _X86_64_LEVELS:
-                features = set(_X86_64_LEVELS[value])
-        elif name == "target-feature" and value:
-            # -C target-feature accumulates across occurrences; each item is +name or -name.
-            for item in value.split(","):
-                item = item.strip()
-                if item.startswith("+"):
-                    features |= _with_implied({item[1:]})
-                elif item.startswith("-"):
-                    features.discard(item[1:])
-    features = _with_implied(features)
+    baseline = {value for name, value in cfg.values if name == "target_feature"}
+    features = codegen_features(options, rustc_version=rustc_version, host_features=host_features,
+                                baseline=baseline).cfg
     values = {v for v in cfg.values if v[0] != "target_feature"} | {("target_feature", f) for f in features}
     return TargetCfg(cfg.names, frozenset(values))

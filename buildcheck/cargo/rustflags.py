@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from buildcheck.cargo.cfg import TargetCfg, cfg_for_triple, evaluate, parse_cfg_key, with_codegen_features
 from buildcheck.cargo.env_config import ConfigReader, env_name
+from packaging.version import Version
+
 from buildcheck.args.rustc import codegen_pairs, last_codegen
 from buildcheck.args.split import split_variable
 from buildcheck.i18n import N_, _
@@ -83,7 +85,8 @@ def _env_tier(env: Mapping[str, str], name: Literal["CARGO_ENCODED_RUSTFLAGS", "
     return TierFlags(name, tuple(Sourced(flag, origin) for flag in flags), origin)
 
 
-def _target_tier(reader: ConfigReader, triple: str, host_features: frozenset[str] | None) -> TierFlags | None:
+def _target_tier(reader: ConfigReader, triple: str, host_features: frozenset[str] | None,
+                 rustc_version: Version | None = None) -> TierFlags | None:
     items: list[Sourced[str]] = list(reader.string_list(("target", triple, "rustflags")) or ())
     targets = reader.node(("target",))
     if targets is not None and targets.kind == "table":
@@ -92,7 +95,8 @@ def _target_tier(reader: ConfigReader, triple: str, host_features: frozenset[str
         # (differential case #8).
         base = [i.value for i in items] or [i.value for i in (reader.string_list(("build", "rustflags")) or ())]
         cfg = _with_flags(cfg_for_triple(triple), base)
-        cfg = with_codegen_features(cfg, list(codegen_pairs(base)), host_features=host_features)
+        cfg = with_codegen_features(cfg, list(codegen_pairs(base)), host_features=host_features,
+                                    rustc_version=(rustc_version.major, rustc_version.minor) if rustc_version else None)
         for key in sorted(targets.value):
             expr = parse_cfg_key(key)
             if expr is None or not evaluate(expr, cfg):
@@ -117,15 +121,19 @@ def _with_flags(cfg: TargetCfg, flags: list[str]) -> TargetCfg:
 
 def resolve_rustflags(reader: ConfigReader, env: Mapping[str, str], triple: str, *,
                       native_features: frozenset[str] | None = None,
-                      env_origins: Mapping[str, Origin] | None = None) -> RustflagsResolution:
-    """The rustflags of target units for `triple`, and every lower tier that was set but ignored."""
+                      env_origins: Mapping[str, Origin] | None = None,
+                      rustc_version: Version | None = None) -> RustflagsResolution:
+    """The rustflags of target units for `triple`, and every lower tier that was set but ignored.
+
+    rustc_version: the rustc that answers cargo's `--print cfg` (its target features depend on it); default: the
+    cargo version, which rustup toolchains share with their rustc."""
     candidates: list[TierFlags] = []
     for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS"):
         origin = (env_origins or {}).get(name) or Origin.environment(name)
         tier = _env_tier(env, name, origin)  # type: ignore[arg-type]
         if tier is not None:
             candidates.append(tier)
-    target = _target_tier(reader, triple, native_features)
+    target = _target_tier(reader, triple, native_features, rustc_version or reader.cargo_version)
     if target is not None:
         candidates.append(target)
     build = reader.string_list(("build", "rustflags"))

@@ -123,7 +123,8 @@ def scan(*, cwd: Path, env: Mapping[str, str], profile: str | None = None, targe
     graph = build_graph(workspace) if workspace else empty_graph()
 
     native_features = host_cpu_features if triple == host_triple else None
-    rustflags = resolve_rustflags(reader, env, triple, native_features=native_features, env_origins=origins)
+    rustflags = resolve_rustflags(reader, env, triple, native_features=native_features, env_origins=origins,
+                                  rustc_version=toolchain.rustc_version)
     _check_rustc_accepts(rustflags.winner.flags, lambda option: rustflags.winner.items[option.start].origin, version)
 
     members = graph.members

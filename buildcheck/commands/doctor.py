@@ -69,7 +69,9 @@ def command(ctx: RunContext, directory: str | None, features: tuple[str, ...], n
     selected = _split_features(features)
     requests = [WorkspaceRequest(path, selected, not no_default_features) for path in found]
     probe = HostProbe(ctx.env, root=root or "/")
-    report = run_doctor(requests, env=ctx.env, probe=probe, toolchain=_toolchain_status(ctx, found[0].resolve()),
+    # Under --root the machine judged is a file tree: this machine's cargo says nothing about it.
+    toolchain = None if root else _toolchain_status(ctx, found[0].resolve())
+    report = run_doctor(requests, env=ctx.env, probe=probe, toolchain=toolchain,
                         project=directory or ".", cwd=ctx.cwd)
     if output_format == "json":
         from buildcheck.report import doctor_json

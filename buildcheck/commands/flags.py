@@ -37,10 +37,13 @@ DEFAULT_CPUINFO = "/proc/cpuinfo"
         help=N_("The CPU description to read (default: /proc/cpuinfo)."))
 @cargo_option()
 @via_option()
+@option("--runs-on", "runs_on", multiple=True, metavar="SPEC",
+        help=N_("With --portable: the highest x86-64 level and the features every named machine has (a /proc/cpuinfo "
+                "file, a directory of them, `host` or x86-64-v1..v4; repeatable)."))
 @global_options
 @click.pass_obj
 def command(ctx: RunContext, directory: str | None, shell: str, profile: str, portable: bool,
-            cpuinfo_path: str | None, cargo: str | None, via: str) -> int:
+            cpuinfo_path: str | None, cargo: str | None, via: str, runs_on: tuple[str, ...]) -> int:
     from buildcheck.commands._project import project_for
     from buildcheck.recommend.cpu_features import cpuinfo_flags, read_cpuinfo, rustc_features, summarize_native
     from buildcheck.recommend.fix_files import project_plan
@@ -70,8 +73,19 @@ def command(ctx: RunContext, directory: str | None, shell: str, profile: str, po
     elif portable:
         raise UsageError(_("--portable knows x86_64 only; the target is {target}").format(
             target=first.direct.scan.target))
+
+    if runs_on and not portable:
+        raise UsageError(_("--runs-on needs --portable (the flags for the machines named)"))
     portable_flags: tuple[str, ...] = ()
-    if portable:
+    fleet_flags = None
+    if portable and runs_on:  # what every machine of the fleet has, in names this toolchain's rustc accepts
+        from buildcheck.runs_on import machines_from_specs, portable_flags as fleet_portable_flags
+
+        version = first.direct.scan.toolchain.rustc_version or first.direct.scan.toolchain.version
+        fleet_flags = fleet_portable_flags(machines_from_specs(runs_on, host_cpuinfo=cpuinfo_path or DEFAULT_CPUINFO),
+                                           rustc_version=(version.major, version.minor) if version else None)
+        portable_flags = fleet_flags.flags
+    elif portable:
         assert summary is not None
         # A host with neither x86-64-v3 nor a sealing feature: the x86-64 baseline is what is portable.
         portable_flags = summary.portable_flags or ("-C", "target-cpu=x86-64")
@@ -79,5 +93,5 @@ def command(ctx: RunContext, directory: str | None, shell: str, profile: str, po
     answers = [flags_plan(plan, rustflags_after(w.documented.scan, plan), ctx.env, portable_flags=portable_flags)
                for w in project.workspaces]
     flags_text.render(sys.stdout, make_console(ctx, sys.stderr), answers[0], shell=shell,  # type: ignore[arg-type]
-                      summary=summary, portable=portable, others=answers[1:])
+                      summary=summary, portable=portable, others=answers[1:], fleet=fleet_flags)
     return 0

@@ -8,7 +8,7 @@ import click
 
 from buildcheck.context import RunContext
 from buildcheck.cli_text import command as declare, global_options, option
-from buildcheck.i18n import N_
+from buildcheck.i18n import N_, _
 
 
 @declare("inspect", help=N_(
@@ -23,9 +23,12 @@ from buildcheck.i18n import N_
 @option("--top", type=click.IntRange(min=0), default=12, show_default=True,
         help=N_("Origins listed in text output (0: all)."))
 @option("--all-sections", is_flag=True, help=N_("List every section in text output, not only the largest."))
+@option("--isa", is_flag=True, help=N_("Also decode the code: the CPU features the binary requires, and those it uses "
+                                      "only after asking the CPU (docs/en/isa.md)."))
 @global_options
 @click.pass_obj
-def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top: int, all_sections: bool) -> int:
+def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top: int, all_sections: bool,
+            isa: bool) -> int:
     from buildcheck.elf.inspect import inspect_binary
     from buildcheck.report.inspect_progress import walk_progress
 
@@ -35,15 +38,25 @@ def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top:
     for path in binaries:
         with walk_progress(sys.stderr, path, enabled=output_format == "text") as progress:
             reports.append(inspect_binary(path, progress=progress))
+    isa_reports = None
+    if isa:
+        from buildcheck.isa.report import inspect_isa
+        from buildcheck.report.inspect_progress import LONG_DECODE_BYTES
+
+        isa_reports = []
+        for path in binaries:
+            with walk_progress(sys.stderr, path, enabled=output_format == "text", long_bytes=LONG_DECODE_BYTES,
+                               message=_("decoding the code of {name}")) as progress:
+                isa_reports.append(inspect_isa(path, progress=progress))
 
     if output_format == "json":
         from buildcheck.report import inspect_json
 
-        inspect_json.render(sys.stdout, reports)
+        inspect_json.render(sys.stdout, reports, isa=isa_reports)
     else:
         from buildcheck.report import inspect_text
         from buildcheck.report.console import make_console
 
-        inspect_text.render(make_console(ctx).console, reports, top=top, all_sections=all_sections)
+        inspect_text.render(make_console(ctx).console, reports, top=top, all_sections=all_sections, isa=isa_reports)
     return 0
 

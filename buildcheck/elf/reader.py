@@ -141,6 +141,7 @@ class RawSection:
     info: int
     addralign: int
     entsize: int
+    addr: int = 0  # sh_addr: where the section is loaded (the ISA analysis maps code addresses with it)
 
     @property
     def occupies_file(self) -> bool:
@@ -235,7 +236,7 @@ def read_sections(data: mmap.mmap | bytes, header: ElfHeader, path: str) -> tupl
     sections: list[RawSection] = []
     truncated_any = False
     for i, r in enumerate(raws):
-        name_off, typ, flags, _addr, offset, sh_size, link, info, align, entsize = r
+        name_off, typ, flags, addr, offset, sh_size, link, info, align, entsize = r
         name = ""
         if names_end and name_off < names_end - names_at:
             start = names_at + name_off
@@ -246,7 +247,7 @@ def read_sections(data: mmap.mmap | bytes, header: ElfHeader, path: str) -> tupl
             warnings.append(_("section {name} extends past the end of the file (truncated binary?)").format(
                 name=name or i))
         sections.append(RawSection(index=i, name=name, type=typ, flags=flags, offset=offset, size=sh_size,
-                                   link=link, info=info, addralign=align, entsize=entsize))
+                                   link=link, info=info, addralign=align, entsize=entsize, addr=addr))
     return sections, warnings
 
 

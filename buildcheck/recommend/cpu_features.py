@@ -6,45 +6,19 @@ vectorised hashing. `native` compiles away the runtime checks in `sha2`/`cpufeat
 so a binary built on a SHA-NI host dies with SIGILL on a CPU without it.
 
 /proc/cpuinfo and rustc name features differently (`sha_ni` vs `sha`, `pni` vs
-`sse3`); `CPUINFO_TO_RUSTC` maps the ones rustc knows. The text is passed in: only
+`sse3`); buildcheck.x86_features holds that table and the levels. The text is passed in: only
 `read_cpuinfo` touches the file system, and the command calls it at the edge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from buildcheck.errors import InputError
 from buildcheck.i18n import _
-
-# /proc/cpuinfo flag -> rustc target feature (x86_64). Names that are the same in both
-# are listed too so that the set of features we report is explicit and testable
-# against `rustc --print target-features`.
-CPUINFO_TO_RUSTC: dict[str, str] = {
-    "sha_ni": "sha",
-    "pni": "sse3",
-    "sse4_1": "sse4.1",
-    "sse4_2": "sse4.2",
-    "cx16": "cmpxchg16b",
-    "abm": "lzcnt",
-    "lahf_lm": "lahfsahf",
-    "avx512_vnni": "avx512vnni",
-    "avx512_bf16": "avx512bf16",
-    "avx512_bitalg": "avx512bitalg",
-    "avx512_vbmi2": "avx512vbmi2",
-    "avx512_vpopcntdq": "avx512vpopcntdq",
-    "avx512_vp2intersect": "avx512vp2intersect",
-    "avx512_fp16": "avx512fp16",
-    "avx_vnni": "avxvnni",
-    **{same: same for same in (
-        "adx", "aes", "avx", "avx2", "avx512bw", "avx512cd", "avx512dq", "avx512f", "avx512ifma",
-        "avx512vbmi", "avx512vl", "bmi1", "bmi2", "f16c", "fma", "fxsr", "gfni", "movbe", "pclmulqdq",
-        "popcnt", "rdrand", "rdseed", "rtm", "sse", "sse2", "sse4a", "ssse3", "tbm", "vaes",
-        "vpclmulqdq", "xsave", "xsavec", "xsaveopt", "xsaves",
-    )},
-}
+# CPUINFO_TO_RUSTC and rustc_features are re-exported: callers of this module have used them from here.
+from buildcheck.x86_features import CPUINFO_TO_RUSTC, LEVEL_RUSTC_FEATURES, rustc_features  # noqa: F401
 
 def N_(message: str) -> str:
     """Marks a message for extraction (xgettext --keyword=N_); it is translated where shown."""
@@ -60,14 +34,9 @@ SEALING_FEATURES: dict[str, str] = {
     "avx512f": N_("AVX-512F: wider vectors where the CPU has them"),
 }
 
-# x86-64-v3 as the x86-64 psABI defines it (v1 + v2 + v3 levels); `rustc --print cfg
-# -C target-cpu=x86-64-v3` shows the same set minus unstable names such as lahfsahf.
-# It has AVX2 and BMI2 but neither `sha` nor `adx`.
-X86_64_V3: frozenset[str] = frozenset({
-    "fxsr", "sse", "sse2",                                                   # v1 (with cmov, cx8, mmx)
-    "cmpxchg16b", "lahfsahf", "popcnt", "sse3", "sse4.1", "sse4.2", "ssse3",  # v2
-    "avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "lzcnt", "movbe", "xsave",  # v3
-})
+# x86-64-v3 as LLVM's x86-64-v3 CPU enables it (`rustc --print cfg` shows it minus unstable names such as
+# lahfsahf). It has AVX2 and BMI2 but neither `sha` nor `adx`.
+X86_64_V3: frozenset[str] = LEVEL_RUSTC_FEATURES["x86-64-v3"]
 
 
 def read_cpuinfo(path: str | Path = "/proc/cpuinfo") -> str:
@@ -87,11 +56,6 @@ def cpuinfo_flags(text: str) -> frozenset[str]:
         if sep and key.strip() == "flags":
             return frozenset(value.split())
     return frozenset()
-
-
-def rustc_features(cpu_flags: Iterable[str]) -> frozenset[str]:
-    """The rustc target features named by cpuinfo flags; flags rustc has no name for are dropped."""
-    return frozenset(CPUINFO_TO_RUSTC[flag] for flag in cpu_flags if flag in CPUINFO_TO_RUSTC)
 
 
 @dataclass(frozen=True, kw_only=True)

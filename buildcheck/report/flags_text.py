@@ -10,10 +10,11 @@ from buildcheck.recommend.cpu_features import NativeSummary, describe_native
 from buildcheck.recommend.flags_plan import FlagsPlan
 from buildcheck.recommend.shells import Shell
 from buildcheck.report.console import TextOut
+from buildcheck.runs_on import PortableFlags
 
 
 def render(stdout: TextIO, err: TextOut, answer: FlagsPlan, *, shell: Shell, summary: NativeSummary | None,
-           portable: bool, others: Sequence[FlagsPlan] = ()) -> None:
+           portable: bool, others: Sequence[FlagsPlan] = (), fleet: PortableFlags | None = None) -> None:
     rendered = answer.render(shell)
     for line in rendered.lines:
         stdout.write(line + "\n")
@@ -24,5 +25,9 @@ def render(stdout: TextIO, err: TextOut, answer: FlagsPlan, *, shell: Shell, sum
         err.line(_("note: the workspaces need different rustflags; run `buildcheck flags` in each of them"))
     if summary is not None and answer.native:
         err.lines(describe_native(summary))
+    elif fleet is not None:
+        err.line(_("portable build for {n} machine(s): {flags} (all have {level}{extra})").format(
+            n=fleet.machines, flags=" ".join(answer.rustflags), level=fleet.level,
+            extra=_(" and {features}").format(features=", ".join(fleet.extra)) if fleet.extra else ""))
     elif portable:
         err.line(_("portable build: {flags}").format(flags=" ".join(answer.rustflags)))

@@ -6,9 +6,13 @@ import json
 from typing import TextIO
 
 from buildcheck.elf.inspect import BinaryReport
+from buildcheck.isa.report import IsaReport
 
 
-def render(stream: TextIO, reports: list[BinaryReport]) -> None:
-    payload = reports[0].to_json() if len(reports) == 1 else [r.to_json() for r in reports]
+def render(stream: TextIO, reports: list[BinaryReport], *, isa: list[IsaReport] | None = None) -> None:
+    documents = [r.to_json() for r in reports]
+    for document, isa_report in zip(documents, isa or ()):
+        document["isa"] = isa_report.to_json()  # `inspect --isa`: the CPU features (docs/en/json.md)
+    payload = documents[0] if len(documents) == 1 else documents
     json.dump(payload, stream, indent=2, ensure_ascii=False)
     stream.write("\n")

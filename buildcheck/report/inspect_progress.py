@@ -10,11 +10,17 @@ from buildcheck.i18n import _
 
 # About half a second of walking: below this a bar would only flicker.
 LONG_WALK_BYTES = 64 << 20
+# About a second of decoding (iced-x86 from Python: ~10 MB of code a second).
+LONG_DECODE_BYTES = 8 << 20
 
 
 @contextlib.contextmanager
-def walk_progress(stream: TextIO, label: str, *, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """Yield a progress(done, total) callback, or None when no bar should be drawn."""
+def walk_progress(stream: TextIO, label: str, *, enabled: bool, message: str | None = None,
+                  long_bytes: int = LONG_WALK_BYTES) -> Iterator[Callable[[int, int], None] | None]:
+    """Yield a progress(done, total) callback, or None when no bar should be drawn.
+
+    message: the bar's text with a {name} placeholder (default: reading the debug info); long_bytes:
+    below this total no bar is drawn."""
     if not enabled or not stream.isatty():
         yield None
         return
@@ -27,12 +33,13 @@ def walk_progress(stream: TextIO, label: str, *, enabled: bool) -> Iterator[Call
     def update(done: int, total: int) -> None:
         nonlocal progress, task
         if progress is None:
-            if total < LONG_WALK_BYTES:
+            if total < long_bytes:
                 return
             progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                                 TimeRemainingColumn(), console=Console(file=stream), transient=True)
             progress.start()
-            task = progress.add_task(_("reading debug info of {name}").format(name=label), total=total)
+            text = message if message is not None else _("reading debug info of {name}")
+            task = progress.add_task(text.format(name=label), total=total)
         progress.update(task, completed=done)  # type: ignore[arg-type]
 
     try:

@@ -10,6 +10,8 @@ from rich.text import Text
 
 from buildcheck.elf.inspect import BinaryReport, DebugOrigin, SectionInfo
 from buildcheck.i18n import _, ngettext
+from buildcheck.isa.report import IsaReport
+from buildcheck.report import inspect_isa_text
 from buildcheck.sizes import format_size
 
 # Above this many sections only the largest are listed (a Rust binary built with
@@ -56,11 +58,14 @@ def _bar(part: int, whole: int) -> Text:
     return Text(text, style="cyan")
 
 
-def render(console: Console, reports: list[BinaryReport], *, top: int = 10, all_sections: bool = False) -> None:
+def render(console: Console, reports: list[BinaryReport], *, top: int = 10, all_sections: bool = False,
+           isa: list[IsaReport] | None = None) -> None:
     for i, report in enumerate(reports):
         if i:
             console.print()
         _render_one(console, report, top=top, all_sections=all_sections)
+        if isa is not None:
+            inspect_isa_text.render(console, isa[i])
 
 
 def _render_one(console: Console, r: BinaryReport, *, top: int, all_sections: bool) -> None:

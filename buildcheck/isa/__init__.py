@@ -1,0 +1,1 @@
+"""CPU features a binary needs: decode (disasm), classify (analyze), assemble (report)."""
