@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -127,6 +128,45 @@ def bad_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_bad_elf_is_one_line_and_exit_2(bad_inputs: dict[str, Path], name: str, fmt: str) -> None:
     path = bad_inputs[name]
     assert_one_line_error(run_inspect("--format", fmt, path), path)
+
+
+# Headers that point outside the file (or a note or compression header outside its section). Each
+# is refused or reported by at least one of binutils and LLVM's tools (readelf warns about notes
+# and compression headers, objcopy refuses sections past the end, llvm-objcopy segments);
+# buildcheck refuses them all.
+OUTSIDE = {
+    "section-size-past-end": ("c-debug", corrupt.section_size_past_end),
+    "section-offset-past-end": ("c-debug", corrupt.section_offset_past_end),
+    "note-segment-past-end": ("c-debug", corrupt.segment_filesz_past_end),
+    "note-past-its-section": ("c-debug", corrupt.note_descsz_past_section),
+    "chdr-larger-than-section": ("c-gz-zlib", corrupt.chdr_larger_than_section),
+}
+LLVM_OBJCOPY = shutil.which("llvm-objcopy-14") or shutil.which("llvm-objcopy")
+
+
+def reference_complaints(path: Path, tmp_path: Path) -> list[str]:
+    """What readelf, objcopy and llvm-objcopy say is wrong with the file (errors and warnings only)."""
+    said: list[str] = []
+    for args in (["-a", "-W"], ["--debug-dump=info,no-follow-links"]):
+        proc = subprocess.run([ref.READELF, *args, str(path)], capture_output=True, text=True, errors="replace")
+        said += [line for line in proc.stderr.splitlines() if "Warning:" in line or "Error:" in line]
+    for tool in (ref.OBJCOPY, LLVM_OBJCOPY):
+        if tool:
+            proc = subprocess.run([tool, "--strip-debug", str(path), str(tmp_path / "copy")], capture_output=True,
+                                  text=True, errors="replace")
+            said += [line for line in proc.stderr.splitlines() if proc.returncode or "warning" in line]
+    return said
+
+
+@pytest.mark.parametrize("name", sorted(OUTSIDE))
+def test_headers_pointing_outside_are_exit_2_where_the_real_tools_complain(tmp_path: Path, name: str) -> None:
+    fixture, damage = OUTSIDE[name]
+    path = corrupt.write(tmp_path / name, damage((FIXTURES / fixture).read_bytes()))
+    assert reference_complaints(path, tmp_path), f"binutils and LLVM accept {name}: not the corruption meant"
+    for fmt in ("text", "json"):
+        proc = run_inspect("--format", fmt, path)
+        assert_one_line_error(proc, path)
+        assert proc.stdout == ""
 
 
 def test_bad_file_among_good_ones_is_named(bad_inputs: dict[str, Path]) -> None:

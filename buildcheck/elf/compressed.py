@@ -53,6 +53,11 @@ class CannotDecompress(Exception):
     """The section is compressed in a way we cannot (or may not) undo; the message says why."""
 
 
+def chdr_size(header: ElfHeader) -> int:
+    """Bytes of the Elf32_Chdr / Elf64_Chdr that starts an SHF_COMPRESSED section."""
+    return 24 if header.class_ == 64 else 12
+
+
 def compression_of(data: Any, header: ElfHeader, section: RawSection) -> Compression | None:
     """How the section is compressed, or None; a header that does not fit gives kind 'unknown'."""
     start, end = file_span(section, len(data))

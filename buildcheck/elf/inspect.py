@@ -146,7 +146,8 @@ def _inspect(path: str, data: Any, file_size: int, stack: contextlib.ExitStack,
              progress: Callable[[int, int], None] | None) -> BinaryReport:
     header = reader.read_header(data, path)
     raw_sections, warnings = reader.read_sections(data, header, path)
-    sections = tuple(_section_info(data, header, s) for s in raw_sections[1:])
+    reader.read_segments(data, header, raw_sections, path)  # only checked: they must lie inside the file
+    sections = tuple(_section_info(data, header, s, path) for s in raw_sections[1:])
 
     debug_bytes = sum(s.file_bytes for s in sections if s.debug)
     symtab_bytes = sum(s.file_bytes for s in sections if s.name in (".symtab", ".strtab"))
@@ -168,7 +169,7 @@ def _inspect(path: str, data: Any, file_size: int, stack: contextlib.ExitStack,
         sections=sections, debug_bytes=debug_bytes,
         debug_info_bytes=walk.info_bytes if walk.info_bytes is not None else debug_info_bytes,
         stripped_size_estimate=min(file_size, strip_estimate.stripped_size(data, header, raw_sections)),
-        build_id=notes.build_id(data, header, raw_sections),
+        build_id=notes.build_id(data, header, raw_sections, path),
         debuglink=link.file if link else None, debuglink_crc32=link.crc32 if link else None,
         split_dwarf=walk.split_dwarf, origins=walk.origins, warnings=tuple(warnings),
         symtab_bytes=symtab_bytes, dwarf_versions=walk.versions, units=walk.units,
@@ -176,8 +177,12 @@ def _inspect(path: str, data: Any, file_size: int, stack: contextlib.ExitStack,
     )
 
 
-def _section_info(data: Any, header: reader.ElfHeader, raw: reader.RawSection) -> SectionInfo:
+def _section_info(data: Any, header: reader.ElfHeader, raw: reader.RawSection, path: str) -> SectionInfo:
     maybe_compressed = raw.flags & reader.SHF_COMPRESSED or raw.name.startswith(".zdebug")
+    if raw.flags & reader.SHF_COMPRESSED and raw.occupies_file and raw.size < compressed.chdr_size(header):
+        raise InputError(_("{path}: section {name} is too small for its compression header ({size} of {need} "
+                           "bytes)").format(path=path, name=raw.name or raw.index, size=raw.size,
+                                            need=compressed.chdr_size(header)))
     comp = compressed.compression_of(data, header, raw) if maybe_compressed and raw.occupies_file else None
     start, end = reader.file_span(raw, len(data))
     return SectionInfo(
