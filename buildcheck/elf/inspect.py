@@ -240,8 +240,13 @@ def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_section
             continue
         try:
             span, problem = compressed.section_span(data, header, raw, stack)
+        except compressed.TemporaryFileFailed as exc:
+            raise compressed.TemporaryFileFailed(_("{path}: {problem}").format(path=path, problem=exc)) from None
         except compressed.CannotDecompress as exc:
-            if str(exc) == "zstd":
+            if isinstance(exc, compressed.NoRoomToDecompress):
+                warnings.append(_("{section} not decompressed: {reason}; origins not computed").format(
+                    section=section, reason=exc))
+            elif str(exc) == "zstd":
                 warnings.append(_("zstd-compressed DWARF: origins not computed (this Python has no zstd "
                                   "decompressor)"))
             else:
@@ -251,9 +256,7 @@ def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_section
                 spans[section] = compressed.EMPTY
                 continue
             return _Walk(computed=False, origins=_undecoded(header, data, info_raw))
-        if problem == "truncated":
-            warnings.append(_("{section} is cut short by the end of the file").format(section=section))
-        elif problem:
+        if problem:
             warnings.append(_("{section}: {problem}").format(section=section, problem=problem))
         spans[section] = span
 
