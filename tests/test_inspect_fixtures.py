@@ -173,6 +173,8 @@ def test_bad_file_among_good_ones_is_named(bad_inputs: dict[str, Path]) -> None:
     bad = bad_inputs["shoff-past-end"]
     proc = run_inspect("--format", "json", FIXTURES / "c-debug", bad, FIXTURES / "c-nodebug")
     assert_one_line_error(proc, bad)
+    # the readable ones are still reported, in argument order
+    assert [doc["path"] for doc in json.loads(proc.stdout)] == [str(FIXTURES / "c-debug"), str(FIXTURES / "c-nodebug")]
 
 
 # --- corrupt DWARF inside a good ELF: exit 0, warning, sections still reported ---
@@ -254,3 +256,25 @@ def test_garbage_lengths_do_not_grow_memory(corrupt_dwarf: dict[str, Path], name
                           capture_output=True, text=True, timeout=HANG_GUARD_SECONDS)
     assert proc.returncode == 0, proc.stderr
     assert int(proc.stdout.strip()) < 32 * 1024
+
+
+# --- `buildcheck inspect target/release/*` on a real cargo target directory ---------------------------
+
+@pytest.mark.cargo
+def test_glob_over_a_real_cargo_release_directory(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from helpers.fresh import FreshBinaries
+
+    binary = FreshBinaries(tmp_path_factory.mktemp("release-glob"))("cargo-mixed")
+    entries = sorted(binary.parent.iterdir())  # what the shell's `target/release/*` gives
+    proc = run_inspect("--format", "json", *entries)
+    assert proc.returncode == 2, proc.stderr
+    reported = [doc["path"] for doc in json.loads(proc.stdout)]
+    assert str(binary) in reported
+    refused = proc.stderr.splitlines()
+    assert len(refused) + len(reported) == len(entries)
+    for entry in entries:
+        if entry.is_dir():
+            assert any(str(entry) in line and "directory" in line for line in refused), entry
+        elif entry.suffix == ".d":
+            assert any(str(entry) in line and "not an ELF" in line for line in refused), entry
+    assert "Traceback" not in proc.stderr
