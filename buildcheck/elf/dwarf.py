@@ -17,6 +17,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from buildcheck.elf.compressed import EMPTY, Span
 from buildcheck.elf.relocations import Relocated, Relocations
@@ -321,8 +322,10 @@ def _resolve_string(value, strings: StringSections, str_offsets_base: int, offse
     return _cstring(strings.str, int.from_bytes(so.buf[so.start + at:so.start + at + offset_size], endian))
 
 
-@dataclass(frozen=True, slots=True)
-class _UnitHeader:
+class _UnitHeader(NamedTuple):
+    """A unit's header (a NamedTuple: built once per unit on the walk's hot path, where a frozen
+    dataclass's __init__ costs a tenth of the walk)."""
+
     offset: int          # of the unit in the section
     size: int
     offset_size: int
@@ -371,7 +374,7 @@ def walk_units(info: Span, abbrev: Span, strings: StringSections, *, byte_order:
         try:
             header = _parse_header(buf, base, pos, size, offset_size, header_len, bo)
             tag, values = _read_top(buf, base, header, abbrevs, abbrev_base + header.abbrev_offset, endian)
-            yield _finish(header, tag, values, strings, problems, endian, None, str_base)
+            yield _finish(header, tag, values, strings, problems, endian, str_base)
         except DwarfError as exc:
             yield _unreadable(pos, size, offset_size, exc, problems, buf, base, bo)
         pos += size
@@ -412,28 +415,29 @@ def _walk_relocated(info: Span, abbrev: Span, strings: StringSections, *, byte_o
         pos += size
 
     at_abbrev = relocations.resolve([h.abbrev_at for h in headers if isinstance(h, _UnitHeader)])
-    tops: list[tuple[_UnitHeader, int, dict[int, tuple[object, int]]] | UnitTop] = []
+    tops: list[tuple[_UnitHeader, int, dict[int, object], dict[int, int]] | UnitTop] = []
     for h in headers:
         if not isinstance(h, _UnitHeader):
             tops.append(h)
             continue
         abbrev_base = bases(h.offset)[0] if bases is not None else 0
+        positions: dict[int, int] = {}
         try:
             tag, values = _read_top(buf, base, h, abbrevs,
-                                    abbrev_base + _relocated(h.abbrev_offset, h.abbrev_at, at_abbrev), endian)
-            tops.append((h, tag, values))
+                                    abbrev_base + _relocated(h.abbrev_offset, h.abbrev_at, at_abbrev), endian,
+                                    positions)
+            tops.append((h, tag, values, positions))
         except DwarfError as exc:
             tops.append(_unreadable(h.offset, h.size, h.offset_size, exc, problems, buf, base, bo, h))
     del headers
-    at_values = relocations.resolve([at for top in tops if not isinstance(top, UnitTop)
-                                     for _value, at in top[2].values()])
+    at_values = relocations.resolve([at for top in tops if not isinstance(top, UnitTop) for at in top[3].values()])
     for count, top in enumerate(tops, 1):
         if isinstance(top, UnitTop):
             unit = top
         else:
-            h, tag, values = top
-            unit = _finish(h, tag, values, strings, problems, endian, at_values,
-                           bases(h.offset)[1] if bases is not None else 0)
+            h, tag, values, positions = top
+            _apply(values, positions, at_values)
+            unit = _finish(h, tag, values, strings, problems, endian, bases(h.offset)[1] if bases is not None else 0)
         yield unit
         if progress is not None and count % progress_every == 0:
             progress(unit.offset + unit.size, total)
@@ -501,21 +505,23 @@ def _parse_header(buf, base: int, offset: int, size: int, offset_size: int, head
                        dwo_id=dwo_id, entry_at=p, end=end)
 
 
-def _read_top(buf, base: int, h: _UnitHeader, abbrevs: AbbrevTables, abbrev_offset: int,
-              endian: str) -> tuple[int, dict[int, tuple[object, int]]]:
-    """The top entry's tag and wanted attributes: attribute -> (raw value, its section offset)."""
+def _read_top(buf, base: int, h: _UnitHeader, abbrevs: AbbrevTables, abbrev_offset: int, endian: str,
+              positions: dict[int, int] | None = None) -> tuple[int, dict[int, object]]:
+    """The top entry's tag and wanted attributes; `positions` (if given) receives each one's section offset."""
     p, end = h.entry_at, h.end
     code, p = uleb(buf, p, end)
     if code == 0:
         raise DwarfError(_("unit without a top entry"))
     tag, specs = abbrevs.lookup(abbrev_offset, code)
-    values: dict[int, tuple[object, int]] = {}
+    values: dict[int, object] = {}
     for attr, form, implicit in specs:
         want = attr in _WANTED
         at = p
         value, p = _read_form(buf, p, end, form, want, h.offset_size, h.address_size, h.version, implicit, endian)
         if want:
-            values[attr] = (value, at - base)
+            values[attr] = value
+            if positions is not None:
+                positions[attr] = at - base
     return tag, values
 
 
@@ -527,20 +533,25 @@ def _relocated(value: int, at: int, relocated: Relocated | None) -> int:
     return addend if replaces else value + addend
 
 
-def _finish(h: _UnitHeader, tag: int, raw: dict[int, tuple[object, int]], strings: StringSections,
-            problems: list[str], endian: str, relocated: Relocated | None, str_offsets_base: int) -> UnitTop:
-    values: dict[int, object] = {}
-    for attr, (value, at) in raw.items():
-        if relocated is not None:
-            if isinstance(value, tuple):
-                value = (value[0], _relocated(value[1], at, relocated))
-            elif isinstance(value, int):
-                value = _relocated(value, at, relocated)
-        values[attr] = value
+_UNIT_TYPE_OF_TAG = {DW_TAG_partial_unit: DW_UT_partial, DW_TAG_type_unit: DW_UT_type,
+                     DW_TAG_skeleton_unit: DW_UT_skeleton}
+
+
+def _apply(values: dict[int, object], positions: dict[int, int], relocated: Relocated) -> None:
+    """Relocate the values read from a relocatable object, in place."""
+    for attr, at in positions.items():
+        value = values[attr]
+        if isinstance(value, tuple):
+            values[attr] = (value[0], _relocated(value[1], at, relocated))
+        elif isinstance(value, int):
+            values[attr] = _relocated(value, at, relocated)
+
+
+def _finish(h: _UnitHeader, tag: int, values: dict[int, object], strings: StringSections,
+            problems: list[str], endian: str, str_offsets_base: int) -> UnitTop:
     unit_type = h.unit_type
     if h.version < 5:
-        unit_type = {DW_TAG_partial_unit: DW_UT_partial, DW_TAG_type_unit: DW_UT_type,
-                     DW_TAG_skeleton_unit: DW_UT_skeleton}.get(tag, DW_UT_compile)
+        unit_type = _UNIT_TYPE_OF_TAG.get(tag, DW_UT_compile)
     base = values.get(DW_AT_str_offsets_base)
     if not isinstance(base, int):
         # a .dwo has no base attribute: DWARF 5's table starts after its header, the GNU
