@@ -119,3 +119,12 @@ def test_a_dwo_name_naming_an_ordinary_binary_charges_nothing(tmp_path):
     (found,) = report.dwo_files
     assert found.exists and found.units == 0 and "no split DWARF" in found.problem
     assert report.split_units == 0 and report.split_origins == ()
+
+
+def test_an_unreadable_dwo_is_named_once_with_its_reason(split_copy):
+    dwo = split_copy.parent / "c-split-dwarf.dwo"
+    dwo.write_bytes(b"not an ELF file at all")
+    report = inspect_binary(split_copy)
+    (found,) = report.dwo_files
+    assert found.exists and found.problem == "not an ELF file" and found.units == 0
+    assert [w for w in report.warnings if "not an ELF" in w] == [f"{dwo}: not an ELF file"]

@@ -155,6 +155,19 @@ def _read(path: str, warnings: list[str]) -> _Read:
         return _Read(size, tuple(units), signatures)
 
 
+def _reason(path: str, error: BuildcheckError) -> str:
+    """The error without its leading `path: ` (the file's entry already names it)."""
+    text = str(error)
+    return text[len(path) + 2:] if text.startswith(path + ": ") else text
+
+
+def _size(path: str) -> int | None:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return None
+
+
 def _is_type_unit(unit: dwarf.UnitTop) -> bool:
     return unit.unit_type in (dwarf.DW_UT_type, dwarf.DW_UT_split_type)
 
@@ -202,7 +215,7 @@ def _from_package(path: str, comp_dir_of: dict[int, str | None], units: list[Spl
     try:
         package = _read(path, warnings)
     except BuildcheckError as exc:
-        return SplitFile(path=path, exists=True, size=os.path.getsize(path), problem=str(exc)), set()
+        return SplitFile(path=path, exists=True, size=_size(path), problem=_reason(path, exc)), set()
     held = set(package.signature_at.values()) & set(comp_dir_of)
     compile_units = [u for u in package.units if not _is_type_unit(u)]
     charged = strays = size = 0
@@ -231,8 +244,8 @@ def _from_package(path: str, comp_dir_of: dict[int, str | None], units: list[Spl
 def _from_dwo(path: str, skeleton: Skeleton, read: _Read | BuildcheckError, units: list[SplitUnit], *,
               charge: bool) -> SplitFile:
     if isinstance(read, BuildcheckError):
-        return SplitFile(path=path, exists=True, size=os.path.getsize(path), dwo_name=skeleton.dwo_name,
-                         problem=str(read))
+        return SplitFile(path=path, exists=True, size=_size(path), dwo_name=skeleton.dwo_name,
+                         problem=_reason(path, read))
     if not read.has_split_dwarf:
         return SplitFile(path=path, exists=True, size=read.size, dwo_name=skeleton.dwo_name,
                          problem=_("holds no split DWARF (.debug_info.dwo)"))
