@@ -7,7 +7,6 @@ dwarf.py (units), origins.py (who produced a unit), notes.py and strip_estimate.
 from __future__ import annotations
 
 import contextlib
-import mmap
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -283,7 +282,7 @@ def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_section
     units = 0
     charged = 0
     try:
-        for unit in found.units(problems, _releasing(progress, data, found.spans)):
+        for unit in found.units(problems, dwarf_file.releasing(progress, data, found.spans)):
             units += 1
             charged += unit.size
             if unit.version:
@@ -335,30 +334,6 @@ def _read_split(path: str, skeletons: dict[tuple[str, str | None, int | None], N
     return found, tallies.origins()
 
 
-# Touched pages of a file mapping count in the process's RSS until unmapped, and recent
-# kernels map whole large folios per fault: walking 540 MB of .debug_info would "use"
-# 540 MB. Dropping the mappings every so often keeps RSS flat; the pages stay in the
-# page cache, so a later touch is a cheap minor fault.
-RELEASE_EVERY_BYTES = 32 << 20
-
-
-def _releasing(progress: Callable[[int, int], None] | None, data: Any,
-               spans: dict[str, compressed.Span]) -> Callable[[int, int], None]:
-    maps = {id(m): m for m in [data, *(s.buf for s in spans.values())] if hasattr(m, "madvise")}
-    advice = getattr(mmap, "MADV_DONTNEED", None)
-    last = 0
-
-    def update(done: int, total: int) -> None:
-        nonlocal last
-        if advice is not None and done - last >= RELEASE_EVERY_BYTES:
-            last = done
-            for m in maps.values():
-                with contextlib.suppress(OSError, ValueError):
-                    m.madvise(advice)
-        if progress is not None:
-            progress(done, total)
-
-    return update
 
 
 def _undecoded(header: reader.ElfHeader, data: Any, info_raw: reader.RawSection) -> tuple[DebugOrigin, ...]:

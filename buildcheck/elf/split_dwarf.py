@@ -139,7 +139,7 @@ def _read(path: str, warnings: list[str]) -> _Read:
         problems: list[str] = []
         units: list[dwarf.UnitTop] = []
         try:
-            units.extend(found.units(problems))
+            units.extend(found.units(problems, dwarf_file.releasing(None, data, found.spans)))
         except dwarf.DwarfError as exc:
             problems.append(str(exc))
         if problems:
