@@ -94,10 +94,12 @@ def _render_one(console: Console, r: BinaryReport, *, top: int, all_sections: bo
         story.add_row(_("build-id"), r.build_id)
     if r.debuglink:
         story.add_row(_("debuglink"), r.debuglink)
-    if r.split_dwarf:
+    if r.split_dwarf and r.split_units:
         story.add_row(_("split DWARF"), _("{size} of .debug_info.dwo in {units}, read from its .dwp/.dwo files").format(
             size=format_size(r.split_debug_info_bytes),
             units=ngettext("{n} unit", "{n} units", r.split_units).format(n=r.split_units)))
+    elif r.split_dwarf:
+        story.add_row(_("split DWARF"), _("skeleton units only: none of their .dwp/.dwo files could be read"))
     if r.dwp_file:
         story.add_row(".dwp", "{path} ({size})".format(path=r.dwp_file.path, size=format_size(r.dwp_file.size or 0)))
     found = [d for d in r.dwo_files if d.exists]
