@@ -95,7 +95,12 @@ def cargo_split(mode: str, work: Path) -> Path:
     env["CARGO_TARGET_DIR"] = str(work / "target")
     proc = _run([str(CARGO), "build", "--release", "--offline", "--quiet"], work, env=env)
     assert proc.returncode == 0, proc.stderr
-    return work / "target" / "release" / "splitdemo"
+    release = work / "target" / "release"
+    if not (release / "splitdemo.dwp").exists() and not list((release / "deps").glob("*.dwo")):
+        # cargo passes split-debuginfo only where its rustc supports it: Debian's cargo 1.65 with rustc
+        # 1.63 (where it is unstable on Linux) silently builds ordinary debug info
+        pytest.skip(f"{CARGO} does not split debug info with its rustc here")
+    return release / "splitdemo"
 
 
 BUILDS = {
