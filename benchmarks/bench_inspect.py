@@ -9,8 +9,9 @@ after one warm-up run, so the file is in the page cache for every tool alike.
 Checks (from issue #3, "Speed and memory"):
   huge:   buildcheck >= 10x faster than llvm-dwarfdump --statistics, peak RSS < 200 MB
   medium: buildcheck <= 3x the time it takes on tiny
+  rel:    peak RSS < 200 MB on a relocatable object with 2.7 million relocations against .debug_info
 
-Usage: python benchmarks/bench_inspect.py [--skip-llvm] [--repeat N] [--only tiny,medium]
+Usage: python benchmarks/bench_inspect.py [--skip-llvm] [--repeat N] [--only tiny,medium,huge,rel]
 Exit status 1 when a check fails.
 """
 
@@ -72,14 +73,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-llvm", action="store_true", help="do not run llvm-dwarfdump --statistics")
     parser.add_argument("--repeat", type=int, default=3, help="timed buildcheck runs per input (default 3)")
-    parser.add_argument("--only", default="tiny,medium,huge", help="comma-separated inputs (default all)")
+    parser.add_argument("--only", default="tiny,medium,huge,rel", help="comma-separated inputs (default all)")
     args = parser.parse_args()
     wanted = args.only.split(",")
 
     gen = [sys.executable, str(HERE / "gen_big_binary.py")]
     subprocess.run(gen + (["--only", "huge"] if "huge" in wanted else ["--only", "medium"]), check=True)
     subprocess.run(gen + ["--only", "tiny"], check=True)
-    inputs = {name: gen_big_binary.WORK / name for name in wanted}
+    if "rel" in wanted:
+        subprocess.run(gen + ["--only", "rel"], check=True)
+    inputs = {name: gen_big_binary.WORK / ("rel.o" if name == "rel" else name) for name in wanted}
 
     rows = {}
     for name, path in inputs.items():
@@ -119,6 +122,9 @@ def main() -> int:
             copies = gen_big_binary.HUGE["copies"]
             checks.append((f"huge: {huge['units']} units = {copies} x medium's {rows['medium']['units']}",
                            huge["units"] == copies * rows["medium"]["units"]))
+    if "rel" in rows:
+        rel = rows["rel"]
+        checks.append((f"rel: peak RSS {rel['buildcheck_rss_mb']:.0f} MB < 200 MB", rel["buildcheck_rss_mb"] < 200))
     if "medium" in rows and "tiny" in rows:
         ratio = rows["medium"]["buildcheck_s"] / rows["tiny"]["buildcheck_s"]
         checks.append((f"medium: {ratio:.2f}x the time of tiny (<= 3x)", ratio <= 3))

@@ -9,8 +9,10 @@
           times with objcopy --update-section; every copy's units point at their own copy of
           .debug_abbrev (each unit header's debug_abbrev_offset is rewritten), so no two copies
           share an abbreviation table; then padded with a large non-debug section
+  rel     ~160 MB relocatable object: `ld -r` of medium's 760 generated C units (gcc -O1 -g),
+          760 units and ~2.7 million relocations in .rela.debug_info (one per string offset)
 
-Usage: python benchmarks/gen_big_binary.py [--only tiny|medium|huge] [--jobs N]
+Usage: python benchmarks/gen_big_binary.py [--only tiny|medium|huge|rel] [--jobs N]
 Disk: ~0.2 GB for medium's build, ~3 GB for huge plus ~3 GB transient while objcopy writes it.
 """
 
@@ -185,6 +187,33 @@ def build_medium(jobs: int) -> Path:
     return out
 
 
+# --- rel: one relocatable object with millions of relocations against .debug_info ---
+
+def build_rel(jobs: int) -> Path:
+    out = WORK / "rel.o"
+    recipe = {key: MEDIUM[key] for key in ("c_units", "c_structs", "c_fields", "c_functions")}
+    recipe["build"] = "gcc -O1 -g -c, then ld -r"
+    if up_to_date(out, recipe):
+        return out
+    require_disk(WORK, 500_000_000)
+    build = WORK / "rel-build"
+    shutil.rmtree(build, ignore_errors=True)
+    build.mkdir(parents=True)
+    n = MEDIUM["c_units"]
+    log(f"rel: writing and compiling {n} C files with gcc -O1 -g on {jobs} jobs")
+    for i in range(n):
+        (build / f"unit_{i}.c").write_text(
+            c_source(i, MEDIUM["c_structs"], MEDIUM["c_fields"], MEDIUM["c_functions"]))
+    batches = [list(range(start, min(start + 50, n))) for start in range(0, n, 50)]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(lambda batch: run(["gcc", "-O1", "-g", "-c", *(f"unit_{i}.c" for i in batch)], cwd=build),
+                      batches))
+    run(["ld", "-r", "-o", str(out), *(f"unit_{i}.o" for i in range(n))], cwd=build)
+    shutil.rmtree(build)
+    mark_done(out, recipe)
+    return out
+
+
 # --- huge: medium's .debug_info repeated, each copy with its own .debug_abbrev ---
 
 def _sections(path: Path) -> dict[str, tuple[int, int, int]]:
@@ -279,11 +308,12 @@ def build_huge(medium: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["tiny", "medium", "huge"], help="build only this input (and what it needs)")
+    parser.add_argument("--only", choices=["tiny", "medium", "huge", "rel"],
+                        help="build only this input (and what it needs)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
-    for tool in ("gcc", "ar", "objcopy"):
+    for tool in ("gcc", "ar", "objcopy", "ld"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed")
     if not RUSTC:
@@ -293,6 +323,8 @@ def main() -> None:
         built["medium"] = build_medium(args.jobs)
     if args.only in (None, "huge"):
         built["huge"] = build_huge(built["medium"])
+    if args.only in (None, "rel"):
+        built["rel"] = build_rel(args.jobs)
     for name, path in built.items():
         log(f"{name}: {path} {path.stat().st_size / 1e6:.1f} MB")
 

@@ -14,6 +14,12 @@ The groups, by the origin kinds the inspector assigns (buildcheck/elf/origins.py
   DW_AT_producer (`-grecord-gcc-switches` is its default), so a `-g` there is the
   compile's own debug switch.
 - unknown: bytes the inspector could not attribute (damaged or undecodable DWARF).
+
+Split DWARF (`-C split-debuginfo=packed|unpacked`, `gcc -gsplit-dwarf`) leaves skeleton units in
+the binary and the debug info itself in a .dwp beside it or in .dwo files; the inspector reads
+those (split_origins) and they count here like the binary's own: their crates are crates with
+debug info, their C/C++ is native. Their bytes are .debug_info.dwo bytes, outside the binary's
+debug_info_bytes (split_debug_info_bytes says how many).
 """
 
 from __future__ import annotations
@@ -76,6 +82,8 @@ class BinaryEvidence:
     split_dwarf: bool
     origins_computed: bool
     rustc_versions: tuple[str, ...]  # from Rust producers: the compilers that built the units
+    split_debug_info_bytes: int = 0  # the split units' .debug_info.dwo found beside the binary (in crates/native)
+    split_files_missing: int = 0     # .dwo files the skeletons name that were found nowhere
 
     @property
     def has_dwarf(self) -> bool:
@@ -115,6 +123,7 @@ class BinaryEvidence:
                 "crates_with_debug_info": [{"crate": name, "debug_info_bytes": size} for name, size in self.crates],
                 "std_debug_info_bytes": self.std_bytes, "native": [n.to_json() for n in self.native],
                 "unattributed_debug_info_bytes": self.unknown_bytes, "split_dwarf": self.split_dwarf,
+                "split_debug_info_bytes": self.split_debug_info_bytes, "split_files_missing": self.split_files_missing,
                 "origins_computed": self.origins_computed, "rustc_versions": list(self.rustc_versions)}
 
 
@@ -134,9 +143,9 @@ def _rustc_versions(origins: Iterable[DebugOrigin]) -> tuple[str, ...]:
 
 def read_evidence(report: BinaryReport) -> BinaryEvidence:
     crates: dict[str, int] = {}
-    native: list[NativeDebug] = []
+    native: dict[tuple[str, str], NativeDebug] = {}
     std_bytes = unknown = 0
-    for origin in report.origins:
+    for origin in (*report.origins, *report.split_origins):
         if origin.debug_info_bytes <= 0:
             continue
         if _is_std(origin):
@@ -145,9 +154,13 @@ def read_evidence(report: BinaryReport) -> BinaryEvidence:
             name = origin.crate or origin.name
             crates[name] = crates.get(name, 0) + origin.debug_info_bytes
         elif origin.kind in _NATIVE_KINDS:
-            native.append(NativeDebug(name=origin.name, kind=origin.kind, crate=origin.crate,
-                                      debug_info_bytes=origin.debug_info_bytes, producer=origin.producer,
-                                      debug_switch=recorded_debug_switch(origin.producer)))
+            # the same origin may have units in the binary and in its split files: one entry
+            seen = native.get((origin.name, origin.kind))
+            size = origin.debug_info_bytes + (seen.debug_info_bytes if seen else 0)
+            producer = seen.producer if seen and seen.debug_info_bytes >= origin.debug_info_bytes else origin.producer
+            native[(origin.name, origin.kind)] = NativeDebug(
+                name=origin.name, kind=origin.kind, crate=origin.crate, debug_info_bytes=size, producer=producer,
+                debug_switch=recorded_debug_switch(producer))
         else:
             unknown += origin.debug_info_bytes
     if not report.origins and report.debug_info_bytes:
@@ -156,6 +169,7 @@ def read_evidence(report: BinaryReport) -> BinaryEvidence:
         path=report.path, file_size=report.file_size, debug_bytes=report.debug_bytes,
         debug_info_bytes=report.debug_info_bytes, stripped_size_estimate=report.stripped_size_estimate,
         crates=tuple(sorted(crates.items(), key=lambda item: (-item[1], item[0]))), std_bytes=std_bytes,
-        native=tuple(sorted(native, key=lambda n: (-n.debug_info_bytes, n.name))), unknown_bytes=unknown,
+        native=tuple(sorted(native.values(), key=lambda n: (-n.debug_info_bytes, n.name))), unknown_bytes=unknown,
         split_dwarf=report.split_dwarf, origins_computed=report.origins_computed,
-        rustc_versions=_rustc_versions(report.origins))
+        rustc_versions=_rustc_versions((*report.origins, *report.split_origins)),
+        split_debug_info_bytes=report.split_debug_info_bytes, split_files_missing=len(report.split_files_missing))

@@ -3,8 +3,9 @@
 The rule, from what the binary itself shows (buildcheck/binary_evidence.py):
 - BC100 error: debug info that a build setting of the project put there: Rust units of any
   crate other than the standard library, C/C++/asm/CUDA units (GCC writes them only under
-  `-g`), or split-DWARF skeletons. None of these appear in a release build without a debug
-  setting, whatever the binary's size.
+  `-g`), or split-DWARF skeletons (whose units, read from the .dwp/.dwo files beside the
+  binary, count as the crates' and native code's own). None of these appear in a release
+  build without a debug setting, whatever the binary's size.
 - BC102 warning: only the standard library's units. That is what cargo < 1.77 leaves in every
   unstripped release binary (3-11 MB measured, see docs/check.md): a toolchain default, not a
   debug setting, so it warns rather than fails (`--fail-on warning` fails on it).
@@ -68,9 +69,17 @@ def debug_info_findings(evidence: BinaryEvidence, *, profile: str = "release") -
         else:
             parts.append(Message.of("BC100.native", N_("{count} C/C++/asm origin(s) with debug info"),
                                     count=len(evidence.native)))
-    if evidence.split_dwarf:
-        parts.append(Message.of("BC100.split", N_(
-            "split-DWARF skeleton units (the debug info itself is in .dwo/.dwp files)")))
+    if evidence.split_dwarf and evidence.split_debug_info_bytes:
+        if evidence.split_files_missing:
+            parts.append(Message.of("BC100.split.some-missing", N_(
+                "split DWARF: {size} more in the .dwp/.dwo files beside it, {n} .dwo file(s) not found"),
+                size=Size(evidence.split_debug_info_bytes), n=evidence.split_files_missing))
+        else:
+            parts.append(Message.of("BC100.split", N_("split DWARF: {size} more in the .dwp/.dwo files beside it"),
+                                    size=Size(evidence.split_debug_info_bytes)))
+    elif evidence.split_dwarf:
+        parts.append(Message.of("BC100.split.not-found", N_(
+            "split-DWARF skeleton units (the debug info itself is in .dwo/.dwp files, not found beside it)")))
     if parts:
         return [Finding(rule="BC100", severity="error", origin=where, fix=explain_hint, message=Message.of(
             "BC100", N_("{path} carries debug info: {what}; {share}"), path=evidence.path, what=Joined(tuple(parts)),

@@ -328,10 +328,26 @@ def _strip_causes(scan: ScanResult) -> list[Cause]:
         else:
             message = Message.of("BC005", N_(
                 "cargo {version} never strips release binaries: the standard library's own debug info stays in the "
-                "binary"), version=str(version))
+                "binary ({size})"), version=str(version), size=_std_size(scan))
         out.append(Cause(kind="toolchain-no-strip", rule="BC005", severity="warning", origin=scan.toolchain.origin,
                          keeps=True, remedy=SetEnv(strip_env, "debuginfo"), message=message))
     return out
+
+
+def _std_size(scan: ScanResult) -> Message:
+    """What the standard library's debug info weighs for this toolchain: measured for it, else the measured range
+    (it depends on how the toolchain's std was built; buildcheck/std_debuginfo.py)."""
+    from buildcheck.messages import Size
+    from buildcheck.std_debuginfo import debug_section_range, measured_for
+
+    kind = "rustup" if scan.toolchain.manager == "rustup" else "debian"
+    found = measured_for(str(scan.toolchain.rustc_version or scan.cargo_version or ""), kind)
+    if found is not None:
+        return Message.of("std.measured", N_("{size} in a hello-world built by {toolchain}"),
+                          size=Size(found.debug_section_bytes), toolchain=found.toolchain)
+    low, high = debug_section_range()
+    return Message.of("std.range", N_("{low} to {high} in a hello-world, depending on how the toolchain's std was "
+                                      "built"), low=Size(low), high=Size(high))
 
 
 # -- C, C++ and CUDA -----------------------------------------------------------------------------------------------

@@ -167,12 +167,25 @@ def gnu_zdebug(data: bytes) -> bytes:
     return b"ZLIB" + struct.pack(">Q", len(data)) + zlib.compress(data)
 
 
+def note(name: bytes, ntype: int, desc: bytes, *, bo: str = "<", align: int = 4) -> bytes:
+    """One ELF note: namesz, descsz, type, name, descriptor; the descriptor and the next note start at a
+    multiple of `align` from the note's start (the gABI's 4; 8 for GNU property notes in 64-bit files)."""
+    def pad(b: bytes) -> bytes:
+        return b + bytes(-len(b) % align)
+    return pad(pad(struct.pack(bo + "III", len(name), len(desc), ntype) + name) + desc)
+
+
 def build_elf(sections: list[Section], *, class_: int = 64, bo: str = "<", etype: int = 2, machine: int = 62,
-              osabi: int = 0) -> bytes:
-    """An ELF file: header, section contents in order, .shstrtab, then the section header table."""
+              osabi: int = 0, segments: list[tuple[int, str]] | None = None) -> bytes:
+    """An ELF file: header, program headers, section contents in order, .shstrtab, then the section header table.
+
+    `segments` are (p_type, section name): one program header covering exactly that section's bytes.
+    """
     is64 = class_ == 64
     ehsize = 64 if is64 else 52
     shentsize = 64 if is64 else 40
+    phentsize = 56 if is64 else 32
+    segments = segments or []
     names = bytearray(b"\0")
     name_offsets = []
     all_sections = [*sections, Section(".shstrtab", type=SHT_STRTAB)]
@@ -180,9 +193,9 @@ def build_elf(sections: list[Section], *, class_: int = 64, bo: str = "<", etype
         name_offsets.append(len(names))
         names += s.name.encode() + b"\0"
     all_sections[-1].data = bytes(names)
-    body = bytearray()
+    body = bytearray(phentsize * len(segments))  # filled in once the sections are placed
     offsets = []
-    pos = ehsize
+    pos = ehsize + len(body)
     for s in all_sections:
         align = max(s.align, 1)
         pad = (-pos) % align
@@ -200,11 +213,18 @@ def build_elf(sections: list[Section], *, class_: int = 64, bo: str = "<", etype
     for s, name_at, off in zip(all_sections, name_offsets, offsets):
         size = s.size if s.size is not None else len(s.data)
         shdrs += struct.pack(fmt, name_at, s.type, s.flags, 0, off, size, s.link, s.info, s.align, s.entsize)
+    for i, (p_type, name) in enumerate(segments):
+        at = next(k for k, s in enumerate(all_sections) if s.name == name)
+        size = len(all_sections[at].data)
+        entry = (struct.pack(bo + "IIQQQQQQ", p_type, 4, offsets[at], 0, 0, size, size, 1) if is64
+                 else struct.pack(bo + "IIIIIIII", p_type, offsets[at], 0, 0, size, size, 4, 1))
+        body[i * phentsize:(i + 1) * phentsize] = entry
     shnum = len(all_sections) + 1
     ident = b"\x7fELF" + bytes([2 if is64 else 1, 1 if bo == "<" else 2, 1, osabi]) + bytes(8)
     hfmt = bo + ("HHIQQQIHHHHHH" if is64 else "HHIIIIIHHHHHH")
-    header = ident + struct.pack(hfmt, etype, machine, 1, 0, 0, shoff, 0, ehsize, 0, 0, shentsize, shnum,
-                                 shnum - 1)
+    phoff = ehsize if segments else 0
+    header = ident + struct.pack(hfmt, etype, machine, 1, 0, phoff, shoff, 0, ehsize, phentsize if segments else 0,
+                                 len(segments), shentsize, shnum, shnum - 1)
     return header + bytes(body) + bytes(shdrs)
 
 

@@ -112,9 +112,59 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, make, needle):
     assert "Traceback" not in err
 
 
-def test_one_bad_path_among_good_ones_prints_no_partial_report(binary, tmp_path, capsys):
+def _release_dir(tmp_path: Path, binary: Path) -> tuple[list[Path], dict[str, str]]:
+    """What `target/release/*` expands to: binaries, directories, a .d file, a truncated binary; (paths, bad)."""
+    release = tmp_path / "release"
+    release.mkdir()
+    good = release / "worker"
+    good.write_bytes(binary.read_bytes())
+    for name in ("build", "deps", "examples", "incremental"):
+        (release / name).mkdir()
+    (release / "worker.d").write_text("worker: src/main.rs\n")
+    (release / "half-copied").write_bytes(binary.read_bytes()[:300])
+    (release / "other").write_bytes(binary.read_bytes())
+    paths = sorted(release.iterdir())
+    bad = {"build": "directory", "deps": "directory", "examples": "directory", "incremental": "directory",
+           "worker.d": "not an ELF", "half-copied": "truncated"}
+    return paths, bad
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_glob_over_a_release_directory_reports_every_readable_binary(binary, tmp_path, capsys, fmt):
+    paths, bad = _release_dir(tmp_path, binary)
+    code, out, err = run(["--color", "never", "inspect", "--format", fmt, *map(str, paths)], capsys)
+    assert code == 2
+    lines = err.splitlines()
+    assert len(lines) == len(bad), err
+    # one line per unreadable path, in argument order, each naming its path and why
+    for line, path in zip(lines, [p for p in paths if p.name in bad]):
+        assert line.startswith("buildcheck: error: ") and str(path) in line and bad[path.name] in line, line
+    assert "Traceback" not in err
+    readable = [str(p) for p in paths if p.name not in bad]
+    if fmt == "json":
+        doc = json.loads(out)
+        assert isinstance(doc, list) and [d["path"] for d in doc] == readable
+    else:
+        for path in readable:
+            assert path in out
+        for path in paths:
+            if path.name in bad:
+                assert f"{path}  ELF" not in out
+
+
+def test_several_paths_give_an_array_even_when_one_is_readable(binary, tmp_path, capsys):
     code, out, err = run(["inspect", "--format", "json", str(binary), str(tmp_path / "missing")], capsys)
-    assert code == 2 and out == "" and "missing" in err
+    assert code == 2 and "missing" in err and "no such file" in err and err.count("\n") == 1
+    doc = json.loads(out)
+    assert isinstance(doc, list) and len(doc) == 1 and doc[0]["path"] == str(binary)
+
+
+def test_several_unreadable_paths(tmp_path, capsys):
+    (tmp_path / "dir").mkdir()
+    code, out, err = run(["inspect", "--format", "json", str(tmp_path / "dir"), str(tmp_path / "missing")], capsys)
+    assert code == 2 and json.loads(out) == [] and err.count("\n") == 2
+    code, out, err = run(["inspect", str(tmp_path / "dir"), str(tmp_path / "missing")], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 2
 
 
 def test_damaged_dwarf_still_reports_sections_with_a_warning(binary, capsys):

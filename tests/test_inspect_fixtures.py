@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -129,10 +130,51 @@ def test_bad_elf_is_one_line_and_exit_2(bad_inputs: dict[str, Path], name: str, 
     assert_one_line_error(run_inspect("--format", fmt, path), path)
 
 
+# Headers that point outside the file (or a note or compression header outside its section). Each
+# is refused or reported by at least one of binutils and LLVM's tools (readelf warns about notes
+# and compression headers, objcopy refuses sections past the end, llvm-objcopy segments);
+# buildcheck refuses them all.
+OUTSIDE = {
+    "section-size-past-end": ("c-debug", corrupt.section_size_past_end),
+    "section-offset-past-end": ("c-debug", corrupt.section_offset_past_end),
+    "note-segment-past-end": ("c-debug", corrupt.segment_filesz_past_end),
+    "note-past-its-section": ("c-debug", corrupt.note_descsz_past_section),
+    "chdr-larger-than-section": ("c-gz-zlib", corrupt.chdr_larger_than_section),
+}
+LLVM_OBJCOPY = shutil.which("llvm-objcopy-14") or shutil.which("llvm-objcopy")
+
+
+def reference_complaints(path: Path, tmp_path: Path) -> list[str]:
+    """What readelf, objcopy and llvm-objcopy say is wrong with the file (errors and warnings only)."""
+    said: list[str] = []
+    for args in (["-a", "-W"], ["--debug-dump=info,no-follow-links"]):
+        proc = subprocess.run([ref.READELF, *args, str(path)], capture_output=True, text=True, errors="replace")
+        said += [line for line in proc.stderr.splitlines() if "Warning:" in line or "Error:" in line]
+    for tool in (ref.OBJCOPY, LLVM_OBJCOPY):
+        if tool:
+            proc = subprocess.run([tool, "--strip-debug", str(path), str(tmp_path / "copy")], capture_output=True,
+                                  text=True, errors="replace")
+            said += [line for line in proc.stderr.splitlines() if proc.returncode or "warning" in line]
+    return said
+
+
+@pytest.mark.parametrize("name", sorted(OUTSIDE))
+def test_headers_pointing_outside_are_exit_2_where_the_real_tools_complain(tmp_path: Path, name: str) -> None:
+    fixture, damage = OUTSIDE[name]
+    path = corrupt.write(tmp_path / name, damage((FIXTURES / fixture).read_bytes()))
+    assert reference_complaints(path, tmp_path), f"binutils and LLVM accept {name}: not the corruption meant"
+    for fmt in ("text", "json"):
+        proc = run_inspect("--format", fmt, path)
+        assert_one_line_error(proc, path)
+        assert proc.stdout == ""
+
+
 def test_bad_file_among_good_ones_is_named(bad_inputs: dict[str, Path]) -> None:
     bad = bad_inputs["shoff-past-end"]
     proc = run_inspect("--format", "json", FIXTURES / "c-debug", bad, FIXTURES / "c-nodebug")
     assert_one_line_error(proc, bad)
+    # the readable ones are still reported, in argument order
+    assert [doc["path"] for doc in json.loads(proc.stdout)] == [str(FIXTURES / "c-debug"), str(FIXTURES / "c-nodebug")]
 
 
 # --- corrupt DWARF inside a good ELF: exit 0, warning, sections still reported ---
@@ -182,26 +224,57 @@ def test_corrupt_dwarf_text_output(corrupt_dwarf: dict[str, Path], name: str) ->
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
+# Peak RSS from /proc/self/status (VmHWM, this process's own high-water mark), not ru_maxrss, which
+# Linux carries over from the parent through fork and exec (getrusage(2)): a child of a large pytest
+# process would start at the parent's peak and hide any growth below it.
 _MEASURE = textwrap.dedent("""
-    import resource, sys
+    import re, sys
     from buildcheck.elf.inspect import inspect_binary
+
+    def peak_kib():
+        with open("/proc/self/status") as status:
+            return int(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1))
+
     inspect_binary(sys.argv[1])              # warm-up: imports, caches
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = peak_kib()
     for _ in range(3):
         inspect_binary(sys.argv[2])
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(after - before)
+    print(peak_kib() - before)
 """)
 
 
 @pytest.mark.parametrize("name", ["length64-past-end", "length64-all-ones", "fourth-unit-past-end",
                                   "chdr-size-1TiB", "abbrev-garbage"])
 def test_garbage_lengths_do_not_grow_memory(corrupt_dwarf: dict[str, Path], name: str) -> None:
-    """Peak RSS (ru_maxrss, KiB on Linux) may not grow by more than 32 MiB while the garbage
+    """Peak RSS (VmHWM, KiB) may not grow by more than 32 MiB while the garbage
     file is read three times: a reader that trusts a 2**62 length or a 1 TiB ch_size would
     allocate or loop far beyond that (or be killed by the hang guard)."""
     original = FIXTURES / CORRUPT_DWARF[name][0]
+    if not Path("/proc/self/status").exists():
+        pytest.skip("needs Linux's /proc/self/status")
     proc = subprocess.run([sys.executable, "-c", _MEASURE, str(original), str(corrupt_dwarf[name])],
                           capture_output=True, text=True, timeout=HANG_GUARD_SECONDS)
     assert proc.returncode == 0, proc.stderr
     assert int(proc.stdout.strip()) < 32 * 1024
+
+
+# --- `buildcheck inspect target/release/*` on a real cargo target directory ---------------------------
+
+@pytest.mark.cargo
+def test_glob_over_a_real_cargo_release_directory(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from helpers.fresh import FreshBinaries
+
+    binary = FreshBinaries(tmp_path_factory.mktemp("release-glob"))("cargo-mixed")
+    entries = sorted(binary.parent.iterdir())  # what the shell's `target/release/*` gives
+    proc = run_inspect("--format", "json", *entries)
+    assert proc.returncode == 2, proc.stderr
+    reported = [doc["path"] for doc in json.loads(proc.stdout)]
+    assert str(binary) in reported
+    refused = proc.stderr.splitlines()
+    assert len(refused) + len(reported) == len(entries)
+    for entry in entries:
+        if entry.is_dir():
+            assert any(str(entry) in line and "directory" in line for line in refused), entry
+        elif entry.suffix == ".d":
+            assert any(str(entry) in line and "not an ELF" in line for line in refused), entry
+    assert "Traceback" not in proc.stderr

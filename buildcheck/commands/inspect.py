@@ -30,33 +30,42 @@ from buildcheck.i18n import N_, _
 def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top: int, all_sections: bool,
             isa: bool) -> int:
     from buildcheck.elf.inspect import inspect_binary
+    from buildcheck.errors import BuildcheckError
     from buildcheck.report.inspect_progress import walk_progress
 
-    # Inspect everything before printing: a bad path among good ones gives one clean error line,
-    # not half a report followed by it.
+    # `inspect target/release/*` meets directories, .d files and half-written binaries: each readable
+    # ELF file is reported, each other path gets one line on stderr, and the exit status says so.
     reports = []
+    failures: list[BuildcheckError] = []
     for path in binaries:
-        with walk_progress(sys.stderr, path, enabled=output_format == "text") as progress:
-            reports.append(inspect_binary(path, progress=progress))
+        try:
+            with walk_progress(sys.stderr, path, enabled=output_format == "text") as progress:
+                reports.append(inspect_binary(path, progress=progress))
+        except BuildcheckError as exc:
+            if len(binaries) == 1:
+                raise
+            failures.append(exc)
     isa_reports = None
     if isa:
         from buildcheck.isa.report import inspect_isa
         from buildcheck.report.inspect_progress import LONG_DECODE_BYTES
 
         isa_reports = []
-        for path in binaries:
-            with walk_progress(sys.stderr, path, enabled=output_format == "text", long_bytes=LONG_DECODE_BYTES,
+        for report in reports:  # only the files that could be read
+            with walk_progress(sys.stderr, report.path, enabled=output_format == "text",
+                               long_bytes=LONG_DECODE_BYTES,
                                message=_("decoding the code of {name}")) as progress:
-                isa_reports.append(inspect_isa(path, progress=progress))
+                isa_reports.append(inspect_isa(report.path, progress=progress))
 
     if output_format == "json":
         from buildcheck.report import inspect_json
 
-        inspect_json.render(sys.stdout, reports, isa=isa_reports)
-    else:
+        inspect_json.render(sys.stdout, reports, isa=isa_reports, as_array=len(binaries) > 1)
+    elif reports:
         from buildcheck.report import inspect_text
         from buildcheck.report.console import make_console
 
         inspect_text.render(make_console(ctx).console, reports, top=top, all_sections=all_sections, isa=isa_reports)
-    return 0
-
+    for failure in failures:
+        click.echo(_("buildcheck: error: {message}").format(message=failure), err=True)
+    return 2 if failures else 0

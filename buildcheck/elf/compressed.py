@@ -5,6 +5,11 @@ and GNU's legacy `.zdebug_*` (`ZLIB` + 8-byte big-endian size, then zlib data).
 A GB-scale binary built with `-gz` still has hundreds of MB of `.debug_info`, so
 decompression streams into an unlinked temporary file that is then mmapped:
 memory stays at the chunk size, however large the section says it is.
+
+What may land on disk is bounded twice: by what the compressed payload can possibly
+expand to with its codec (`max_expansion`; the header's own size field is a claim of
+up to 2**64 bytes), and by the free space of the temporary directory, checked before
+a byte is written.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import contextlib
 import functools
 import importlib
 import mmap
+import shutil
 import struct
 import tempfile
 import zlib
@@ -21,10 +27,18 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from buildcheck.elf.reader import SHF_COMPRESSED, ElfHeader, RawSection, file_span
+from buildcheck.errors import BuildcheckError
 from buildcheck.i18n import _
+from buildcheck.sizes import format_size
 
 CompressionKind = Literal["zlib", "zstd", "zlib-gnu", "unknown"]
 _CHUNK = 1 << 20
+# deflate's largest ratio: a length-258 match coded in 2 bits (zlib's FAQ: "1032:1").
+ZLIB_MAX_RATIO = 1032
+# zstd's densest block is an RLE block: a 3-byte header and 1 byte that repeat up to
+# Block_Maximum_Size (128 KiB, RFC 8878 section 3.1.1.2.4); any other block is larger.
+ZSTD_MIN_BLOCK_BYTES = 4
+ZSTD_MAX_BLOCK_OUTPUT = 128 << 10
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,6 +67,28 @@ class CannotDecompress(Exception):
     """The section is compressed in a way we cannot (or may not) undo; the message says why."""
 
 
+class NoRoomToDecompress(CannotDecompress):
+    """The temporary directory has less free space than the section may need."""
+
+
+class TemporaryFileFailed(BuildcheckError):
+    """Writing the decompressed bytes failed (the disk filled up meanwhile, an I/O error): one line, exit 2."""
+
+
+def max_expansion(kind: CompressionKind, payload_bytes: int) -> int:
+    """The most bytes `payload_bytes` of this codec can decompress to, whatever its header declares."""
+    if kind in ("zlib", "zlib-gnu"):
+        return payload_bytes * ZLIB_MAX_RATIO
+    if kind == "zstd":
+        return -(-payload_bytes // ZSTD_MIN_BLOCK_BYTES) * ZSTD_MAX_BLOCK_OUTPUT
+    return 0
+
+
+def chdr_size(header: ElfHeader) -> int:
+    """Bytes of the Elf32_Chdr / Elf64_Chdr that starts an SHF_COMPRESSED section."""
+    return 24 if header.class_ == 64 else 12
+
+
 def compression_of(data: Any, header: ElfHeader, section: RawSection) -> Compression | None:
     """How the section is compressed, or None; a header that does not fit gives kind 'unknown'."""
     start, end = file_span(section, len(data))
@@ -79,13 +115,22 @@ def zstd_module() -> Any | None:
     return None
 
 
+def _codec_errors(kind: CompressionKind, module: Any | None) -> tuple[type[BaseException], ...]:
+    """The exceptions that mean "this stream is not valid <codec>": nothing else is a decompression failure."""
+    if kind == "zstd":
+        return (module.ZstdError,) if module is not None and hasattr(module, "ZstdError") else ()
+    return (zlib.error,)
+
+
 def decompress_to_map(data: Any, section: RawSection, comp: Compression,
                       stack: contextlib.ExitStack) -> tuple[Span, str | None]:
-    """Stream the section's payload into a temporary file and map it; never more than the declared size.
+    """Stream the section's payload into a temporary file and map it; never more than the declared size,
+    nor than the payload can expand to, nor than the temporary directory has room for.
 
     The second value describes a stream that ended early (the Span then holds what there was).
     """
     end = file_span(section, len(data))[1]
+    module = None
     if comp.kind in ("zlib", "zlib-gnu"):
         pieces_of: Callable[[memoryview], Iterator[bytes]] = _zlib_pieces
     elif comp.kind == "zstd":
@@ -96,24 +141,37 @@ def decompress_to_map(data: Any, section: RawSection, comp: Compression,
     else:
         raise CannotDecompress(comp.kind)
 
-    out = stack.enter_context(tempfile.TemporaryFile(prefix="buildcheck-"))
-    limit = comp.uncompressed_size
+    payload = max(0, end - comp.payload_start)
+    limit = min(comp.uncompressed_size, max_expansion(comp.kind, payload))
+    directory = tempfile.gettempdir()
+    free = shutil.disk_usage(directory).free
+    if limit > free:
+        raise NoRoomToDecompress(_("it may need {need} in the temporary directory {dir}, which has {free} free "
+                                   "(set TMPDIR to a roomier one)").format(
+            need=format_size(limit), dir=directory, free=format_size(free)))
+    out = stack.enter_context(tempfile.TemporaryFile(prefix="buildcheck-", dir=directory))
     written = 0
-    view = memoryview(data)
-    try:
-        for piece in pieces_of(view[comp.payload_start:end]):
-            piece = piece[:limit - written]
-            out.write(piece)
-            written += len(piece)
-            if written >= limit:
-                break
-    except Exception as exc:  # zlib.error, and zstd libraries raise their own error types
-        raise CannotDecompress(str(exc)) from None
-    finally:
-        view.release()
-    out.flush()
-    problem = None if written == limit else _("the compressed stream holds {written} of the {limit} bytes its "
-                                               "header declares").format(written=written, limit=limit)
+    with memoryview(data) as view, view[comp.payload_start:end] as stream:
+        pieces = pieces_of(stream)
+        try:
+            for piece in pieces:
+                piece = piece[:limit - written]
+                out.write(piece)
+                written += len(piece)
+                if written >= limit:
+                    break
+            out.flush()
+        except _codec_errors(comp.kind, module) as exc:
+            raise CannotDecompress(str(exc)) from None
+        except OSError as exc:
+            raise TemporaryFileFailed(_("cannot write the decompressed {section} to the temporary directory {dir}: "
+                                        "{reason}").format(section=section.name, dir=directory,
+                                                           reason=exc.strerror or exc)) from None
+        finally:
+            pieces.close()  # the decoder's frame lets go of its views of the file before they are released
+    problem = None if written == comp.uncompressed_size else _(
+        "the compressed stream holds {written} of the {limit} bytes its header declares").format(
+        written=written, limit=comp.uncompressed_size)
     if written == 0:
         return EMPTY, problem
     mapped = mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ)
@@ -164,7 +222,6 @@ def section_span(data: Any, header: ElfHeader, section: RawSection | None,
         return EMPTY, None
     comp = compression_of(data, header, section)
     if comp is None:
-        start, end = file_span(section, len(data))
-        short = None if end - start == section.size else "truncated"
-        return Span(data, start, end), short
+        start, end = file_span(section, len(data))  # whole: read_sections refuses sections past the end
+        return Span(data, start, end), None
     return decompress_to_map(data, section, comp, stack)

@@ -17,8 +17,10 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from buildcheck.elf.compressed import EMPTY, Span
+from buildcheck.elf.relocations import Relocated, Relocations
 from buildcheck.i18n import _
 
 # Caps on loops driven by file contents (far above anything a compiler emits).
@@ -47,9 +49,10 @@ DW_AT_producer = 0x25
 DW_AT_str_offsets_base = 0x72
 DW_AT_dwo_name = 0x76
 DW_AT_GNU_dwo_name = 0x2130
+DW_AT_GNU_dwo_id = 0x2131
 
 _WANTED = frozenset({DW_AT_name, DW_AT_stmt_list, DW_AT_language, DW_AT_comp_dir, DW_AT_producer,
-                     DW_AT_str_offsets_base, DW_AT_dwo_name, DW_AT_GNU_dwo_name})
+                     DW_AT_str_offsets_base, DW_AT_dwo_name, DW_AT_GNU_dwo_name, DW_AT_GNU_dwo_id})
 
 # Forms of fixed size (bytes); sizes that depend on the unit are handled in _read_form.
 _FIXED = {0x0B: 1, 0x0C: 1, 0x11: 1, 0x25: 1, 0x29: 1,     # data1 flag ref1 strx1 addrx1
@@ -87,6 +90,7 @@ class UnitTop:
     language: int | None = None
     stmt_list: int | None = None
     dwo_name: str | None = None
+    dwo_id: int | None = None     # links a skeleton to its split unit (header in DWARF 5, DW_AT_GNU_dwo_id before)
 
     @property
     def is_skeleton(self) -> bool:
@@ -318,42 +322,61 @@ def _resolve_string(value, strings: StringSections, str_offsets_base: int, offse
     return _cstring(strings.str, int.from_bytes(so.buf[so.start + at:so.start + at + offset_size], endian))
 
 
+class _UnitHeader(NamedTuple):
+    """A unit's header (a NamedTuple: built once per unit on the walk's hot path, where a frozen
+    dataclass's __init__ costs a tenth of the walk)."""
+
+    offset: int          # of the unit in the section
+    size: int
+    offset_size: int
+    version: int
+    unit_type: int
+    address_size: int
+    abbrev_offset: int   # as stored (before relocation and the .dwp contribution base)
+    abbrev_at: int       # section offset of that field: where a relocatable object relocates it
+    dwo_id: int | None   # DWARF 5 skeleton / split units carry it in the header
+    entry_at: int        # buffer position of the top entry
+    end: int             # buffer position of the unit's end
+
+
+# (abbreviation base, string offsets base) of the unit at a section offset: a .dwp's
+# contributions (its .debug_cu_index), which offsets inside a unit are relative to.
+Bases = Callable[[int], tuple[int, int]]
+_NO_BASES = (0, 0)
+
+
 def walk_units(info: Span, abbrev: Span, strings: StringSections, *, byte_order: str,
                problems: list[str], progress: Callable[[int, int], None] | None = None,
-               progress_every: int = 256,
-               relocations: dict[int, tuple[int, bool]] | None = None) -> Iterator[UnitTop]:
+               progress_every: int = 256, relocations: Relocations | None = None,
+               bases: Bases | None = None) -> Iterator[UnitTop]:
     """Yield every unit of `.debug_info` in order.
 
     A unit whose header holds but whose top entry does not decode is still yielded
     (tag None) so its bytes are charged; a header that does not hold ends the walk,
     and the caller charges the rest of the section to "unparsed". Problems are
-    appended to `problems` (first few only). `relocations` (section offset -> (value,
-    replaces)) are applied to offsets read from a relocatable object.
+    appended to `problems` (first few only). `relocations` (a relocatable object's)
+    are applied to the offsets read; `bases` gives a .dwp unit's contribution bases.
     """
+    if relocations is not None:
+        yield from _walk_relocated(info, abbrev, strings, byte_order=byte_order, problems=problems,
+                                   progress=progress, progress_every=progress_every, relocations=relocations,
+                                   bases=bases)
+        return
     bo = byte_order
+    endian = "little" if bo == "<" else "big"
     buf, base, total = info.buf, info.start, len(info)
     abbrevs = AbbrevTables(abbrev)
     pos = 0
     count = 0
     while pos < total:
-        if total - pos < 4:
-            raise DwarfError(_("{n} stray bytes at the end of .debug_info").format(n=total - pos))
-        (length,) = struct.unpack_from(bo + "I", buf, base + pos)
-        offset_size, header_len = 4, 4
-        if length == 0xFFFFFFFF:
-            if total - pos < 12:
-                raise DwarfError(_("truncated 64-bit unit header"))
-            (length,) = struct.unpack_from(bo + "Q", buf, base + pos + 4)
-            offset_size, header_len = 8, 12
-        elif length >= 0xFFFFFFF0:
-            raise DwarfError(_("reserved unit length 0x{length:x} at offset 0x{pos:x}").format(length=length, pos=pos))
-        size = header_len + length
-        if size > total - pos or length < 2:
-            raise DwarfError(_("unit at offset 0x{pos:x} claims {size} bytes, {left} remain").format(
-                pos=pos, size=size, left=total - pos))
-        unit_end = base + pos + size
-        yield _decode_top(buf, base + pos + header_len, unit_end, pos, size, offset_size, bo,
-                          abbrevs, strings, problems, relocations, base)
+        size, offset_size, header_len = _unit_bounds(buf, base, pos, total, bo)
+        abbrev_base, str_base = bases(pos) if bases is not None else _NO_BASES
+        try:
+            header = _parse_header(buf, base, pos, size, offset_size, header_len, bo)
+            tag, values = _read_top(buf, base, header, abbrevs, abbrev_base + header.abbrev_offset, endian)
+            yield _finish(header, tag, values, strings, problems, endian, str_base)
+        except DwarfError as exc:
+            yield _unreadable(pos, size, offset_size, exc, problems, buf, base, bo)
         pos += size
         count += 1
         if progress is not None and count % progress_every == 0:
@@ -362,86 +385,208 @@ def walk_units(info: Span, abbrev: Span, strings: StringSections, *, byte_order:
         progress(total, total)
 
 
-def _relocated(value: int, at: int, relocations: dict[int, tuple[int, bool]] | None) -> int:
-    if relocations is None or at not in relocations:
+def _walk_relocated(info: Span, abbrev: Span, strings: StringSections, *, byte_order: str, problems: list[str],
+                    progress: Callable[[int, int], None] | None, progress_every: int,
+                    relocations: Relocations, bases: Bases | None) -> Iterator[UnitTop]:
+    """The walk of a relocatable object, in three passes so that relocations are looked up in two batches.
+
+    Which relocations a unit needs is known only as it is decoded: first the one at its
+    abbreviation offset field, then those at its top entry's attributes (found through the
+    relocated abbreviation). Asking for each across all units at once makes two passes
+    over the relocation table in all, however many units and relocations there are.
+    """
+    bo = byte_order
+    endian = "little" if bo == "<" else "big"
+    buf, base, total = info.buf, info.start, len(info)
+    abbrevs = AbbrevTables(abbrev)
+    headers: list[_UnitHeader | UnitTop] = []
+    stopped: DwarfError | None = None
+    pos = 0
+    while pos < total:
+        try:
+            size, offset_size, header_len = _unit_bounds(buf, base, pos, total, bo)
+        except DwarfError as exc:
+            stopped = exc
+            break
+        try:
+            headers.append(_parse_header(buf, base, pos, size, offset_size, header_len, bo))
+        except DwarfError as exc:
+            headers.append(_unreadable(pos, size, offset_size, exc, problems, buf, base, bo))
+        pos += size
+
+    at_abbrev = relocations.resolve([h.abbrev_at for h in headers if isinstance(h, _UnitHeader)])
+    tops: list[tuple[_UnitHeader, int, dict[int, object], dict[int, int]] | UnitTop] = []
+    for h in headers:
+        if not isinstance(h, _UnitHeader):
+            tops.append(h)
+            continue
+        abbrev_base = bases(h.offset)[0] if bases is not None else 0
+        positions: dict[int, int] = {}
+        try:
+            tag, values = _read_top(buf, base, h, abbrevs,
+                                    abbrev_base + _relocated(h.abbrev_offset, h.abbrev_at, at_abbrev), endian,
+                                    positions)
+            tops.append((h, tag, values, positions))
+        except DwarfError as exc:
+            tops.append(_unreadable(h.offset, h.size, h.offset_size, exc, problems, buf, base, bo, h))
+    del headers
+    at_values = relocations.resolve([at for top in tops if not isinstance(top, UnitTop) for at in top[3].values()])
+    for count, top in enumerate(tops, 1):
+        if isinstance(top, UnitTop):
+            unit = top
+        else:
+            h, tag, values, positions = top
+            _apply(values, positions, at_values)
+            unit = _finish(h, tag, values, strings, problems, endian, bases(h.offset)[1] if bases is not None else 0)
+        yield unit
+        if progress is not None and count % progress_every == 0:
+            progress(unit.offset + unit.size, total)
+    if stopped is not None:
+        raise stopped
+    if progress is not None:
+        progress(total, total)
+
+
+def _unit_bounds(buf, base: int, pos: int, total: int, bo: str) -> tuple[int, int, int]:
+    """(size, offset size, length field size) of the unit at `pos`; DwarfError ends the walk."""
+    if total - pos < 4:
+        raise DwarfError(_("{n} stray bytes at the end of .debug_info").format(n=total - pos))
+    (length,) = struct.unpack_from(bo + "I", buf, base + pos)
+    offset_size, header_len = 4, 4
+    if length == 0xFFFFFFFF:
+        if total - pos < 12:
+            raise DwarfError(_("truncated 64-bit unit header"))
+        (length,) = struct.unpack_from(bo + "Q", buf, base + pos + 4)
+        offset_size, header_len = 8, 12
+    elif length >= 0xFFFFFFF0:
+        raise DwarfError(_("reserved unit length 0x{length:x} at offset 0x{pos:x}").format(length=length, pos=pos))
+    size = header_len + length
+    if size > total - pos or length < 2:
+        raise DwarfError(_("unit at offset 0x{pos:x} claims {size} bytes, {left} remain").format(
+            pos=pos, size=size, left=total - pos))
+    return size, offset_size, header_len
+
+
+def _parse_header(buf, base: int, offset: int, size: int, offset_size: int, header_len: int,
+                  bo: str) -> _UnitHeader:
+    p = base + offset + header_len
+    end = base + offset + size
+    if p + 2 > end:
+        raise DwarfError(_("unit header truncated"))
+    (version,) = struct.unpack_from(bo + "H", buf, p)
+    p += 2
+    osz = "I" if offset_size == 4 else "Q"
+    unit_type = DW_UT_compile
+    dwo_id = None
+    if version == 5:
+        if p + 2 + offset_size > end:
+            raise DwarfError(_("unit header truncated"))
+        unit_type, address_size = buf[p], buf[p + 1]
+        abbrev_at = p + 2
+        p += 2 + offset_size
+        if unit_type in (DW_UT_skeleton, DW_UT_split_compile):
+            if p + 8 > end:
+                raise DwarfError(_("unit header truncated"))
+            (dwo_id,) = struct.unpack_from(bo + "Q", buf, p)
+            p += 8
+        elif unit_type in (DW_UT_type, DW_UT_split_type):
+            p += 8 + offset_size
+    elif 2 <= version <= 4:
+        if p + offset_size + 1 > end:
+            raise DwarfError(_("unit header truncated"))
+        abbrev_at = p
+        address_size = buf[p + offset_size]
+        p += offset_size + 1
+    else:
+        raise DwarfError(_("unsupported DWARF version {version}").format(version=version))
+    (abbrev_offset,) = struct.unpack_from(bo + osz, buf, abbrev_at)
+    return _UnitHeader(offset=offset, size=size, offset_size=offset_size, version=version, unit_type=unit_type,
+                       address_size=address_size, abbrev_offset=abbrev_offset, abbrev_at=abbrev_at - base,
+                       dwo_id=dwo_id, entry_at=p, end=end)
+
+
+def _read_top(buf, base: int, h: _UnitHeader, abbrevs: AbbrevTables, abbrev_offset: int, endian: str,
+              positions: dict[int, int] | None = None) -> tuple[int, dict[int, object]]:
+    """The top entry's tag and wanted attributes; `positions` (if given) receives each one's section offset."""
+    p, end = h.entry_at, h.end
+    code, p = uleb(buf, p, end)
+    if code == 0:
+        raise DwarfError(_("unit without a top entry"))
+    tag, specs = abbrevs.lookup(abbrev_offset, code)
+    values: dict[int, object] = {}
+    for attr, form, implicit in specs:
+        want = attr in _WANTED
+        at = p
+        value, p = _read_form(buf, p, end, form, want, h.offset_size, h.address_size, h.version, implicit, endian)
+        if want:
+            values[attr] = value
+            if positions is not None:
+                positions[attr] = at - base
+    return tag, values
+
+
+def _relocated(value: int, at: int, relocated: Relocated | None) -> int:
+    found = relocated.get(at) if relocated is not None else None
+    if found is None:
         return value
-    addend, replaces = relocations[at]
+    addend, replaces = found
     return addend if replaces else value + addend
 
 
-def _decode_top(buf, p: int, end: int, offset: int, size: int, offset_size: int, bo: str,
-                abbrevs: AbbrevTables, strings: StringSections, problems: list[str],
-                relocations: dict[int, tuple[int, bool]] | None = None, base: int = 0) -> UnitTop:
-    version = 0
-    unit_type = DW_UT_compile
-    endian = "little" if bo == "<" else "big"
-    try:
-        if p + 2 > end:
-            raise DwarfError(_("unit header truncated"))
-        (version,) = struct.unpack_from(bo + "H", buf, p)
-        p += 2
-        osz = "I" if offset_size == 4 else "Q"
-        if version == 5:
-            if p + 2 + offset_size > end:
-                raise DwarfError(_("unit header truncated"))
-            unit_type, address_size = buf[p], buf[p + 1]
-            (abbrev_offset,) = struct.unpack_from(bo + osz, buf, p + 2)
-            abbrev_offset = _relocated(abbrev_offset, p + 2 - base, relocations)
-            p += 2 + offset_size
-            if unit_type in (DW_UT_skeleton, DW_UT_split_compile):
-                p += 8
-            elif unit_type in (DW_UT_type, DW_UT_split_type):
-                p += 8 + offset_size
-        elif 2 <= version <= 4:
-            if p + offset_size + 1 > end:
-                raise DwarfError(_("unit header truncated"))
-            (abbrev_offset,) = struct.unpack_from(bo + osz, buf, p)
-            abbrev_offset = _relocated(abbrev_offset, p - base, relocations)
-            address_size = buf[p + offset_size]
-            p += offset_size + 1
-        else:
-            raise DwarfError(_("unsupported DWARF version {version}").format(version=version))
-        code, p = uleb(buf, p, end)
-        if code == 0:
-            raise DwarfError(_("unit without a top entry"))
-        tag, specs = abbrevs.lookup(abbrev_offset, code)
-        if version < 5:
-            unit_type = {DW_TAG_partial_unit: DW_UT_partial, DW_TAG_type_unit: DW_UT_type,
-                         DW_TAG_skeleton_unit: DW_UT_skeleton}.get(tag, DW_UT_compile)
-        values: dict[int, object] = {}
-        for attr, form, implicit in specs:
-            want = attr in _WANTED
-            at = p
-            value, p = _read_form(buf, p, end, form, want, offset_size, address_size, version, implicit, endian)
-            if want:
-                if relocations is not None and (at - base) in relocations:
-                    if isinstance(value, tuple):
-                        value = (value[0], _relocated(value[1], at - base, relocations))
-                    elif isinstance(value, int):
-                        value = _relocated(value, at - base, relocations)
-                values[attr] = value
-        base = values.get(DW_AT_str_offsets_base)
-        if not isinstance(base, int):
-            # a .dwo has no base attribute: DWARF 5's table starts after its header, the GNU
-            # (DWARF 4) split-DWARF table has none
-            base = (8 if offset_size == 4 else 16) if version >= 5 else 0
-        fields: dict[str, object] = {}
-        for attr, key in ((DW_AT_name, "name"), (DW_AT_comp_dir, "comp_dir"), (DW_AT_producer, "producer"),
-                          (DW_AT_dwo_name, "dwo_name"), (DW_AT_GNU_dwo_name, "dwo_name")):
-            if attr in values:
-                try:
-                    fields[key] = _resolve_string(values[attr], strings, base, offset_size, endian)
-                except DwarfError as exc:
-                    _note(problems, _("unit at 0x{offset:x}: {problem}").format(offset=offset, problem=exc))
-        language = values.get(DW_AT_language)
-        stmt_list = values.get(DW_AT_stmt_list)
-        return UnitTop(offset=offset, size=size, version=version, unit_type=unit_type, offset_size=offset_size,
-                       tag=tag, language=language if isinstance(language, int) else None,
-                       stmt_list=stmt_list if isinstance(stmt_list, int) else None, **fields)  # type: ignore[arg-type]
-    except DwarfError as exc:
-        _note(problems, _("unit at 0x{offset:x}: {problem}").format(offset=offset, problem=exc))
-        return UnitTop(offset=offset, size=size, version=version, unit_type=unit_type,
-                       offset_size=offset_size, tag=None)
+_UNIT_TYPE_OF_TAG = {DW_TAG_partial_unit: DW_UT_partial, DW_TAG_type_unit: DW_UT_type,
+                     DW_TAG_skeleton_unit: DW_UT_skeleton}
+
+
+def _apply(values: dict[int, object], positions: dict[int, int], relocated: Relocated) -> None:
+    """Relocate the values read from a relocatable object, in place."""
+    for attr, at in positions.items():
+        value = values[attr]
+        if isinstance(value, tuple):
+            values[attr] = (value[0], _relocated(value[1], at, relocated))
+        elif isinstance(value, int):
+            values[attr] = _relocated(value, at, relocated)
+
+
+def _finish(h: _UnitHeader, tag: int, values: dict[int, object], strings: StringSections,
+            problems: list[str], endian: str, str_offsets_base: int) -> UnitTop:
+    unit_type = h.unit_type
+    if h.version < 5:
+        unit_type = _UNIT_TYPE_OF_TAG.get(tag, DW_UT_compile)
+    base = values.get(DW_AT_str_offsets_base)
+    if not isinstance(base, int):
+        # a .dwo has no base attribute: DWARF 5's table starts after its header, the GNU
+        # (DWARF 4) split-DWARF table has none
+        base = (8 if h.offset_size == 4 else 16) if h.version >= 5 else 0
+    base += str_offsets_base
+    fields: dict[str, object] = {}
+    for attr, key in ((DW_AT_name, "name"), (DW_AT_comp_dir, "comp_dir"), (DW_AT_producer, "producer"),
+                      (DW_AT_dwo_name, "dwo_name"), (DW_AT_GNU_dwo_name, "dwo_name")):
+        if attr in values:
+            try:
+                fields[key] = _resolve_string(values[attr], strings, base, h.offset_size, endian)
+            except DwarfError as exc:
+                _note(problems, _("unit at 0x{offset:x}: {problem}").format(offset=h.offset, problem=exc))
+    language = values.get(DW_AT_language)
+    stmt_list = values.get(DW_AT_stmt_list)
+    dwo_id = h.dwo_id if h.dwo_id is not None else values.get(DW_AT_GNU_dwo_id)
+    return UnitTop(offset=h.offset, size=h.size, version=h.version, unit_type=unit_type,
+                   offset_size=h.offset_size, tag=tag, language=language if isinstance(language, int) else None,
+                   stmt_list=stmt_list if isinstance(stmt_list, int) else None,
+                   dwo_id=dwo_id if isinstance(dwo_id, int) else None, **fields)  # type: ignore[arg-type]
+
+
+def _unreadable(offset: int, size: int, offset_size: int, exc: DwarfError, problems: list[str], buf, base: int,
+                bo: str, header: _UnitHeader | None = None) -> UnitTop:
+    """A unit whose header holds but whose top entry does not: charged, without a tag."""
+    _note(problems, _("unit at 0x{offset:x}: {problem}").format(offset=offset, problem=exc))
+    version = header.version if header is not None else 0
+    length_field = 4 if offset_size == 4 else 12
+    if header is None and size >= length_field + 2:
+        # the version is worth keeping (dwarf_versions) even when what follows it is garbage
+        (version,) = struct.unpack_from(bo + "H", buf, base + offset + length_field)
+    return UnitTop(offset=offset, size=size, version=version,
+                   unit_type=header.unit_type if header is not None else DW_UT_compile,
+                   offset_size=offset_size, tag=None)
 
 
 def _note(problems: list[str], text: str, limit: int = 20) -> None:

@@ -7,20 +7,17 @@ dwarf.py (units), origins.py (who produced a unit), notes.py and strip_estimate.
 from __future__ import annotations
 
 import contextlib
-import mmap
 import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from buildcheck.elf import compressed, dwarf, notes, origins, reader, relocations, strip_estimate
+from buildcheck.elf import compressed, dwarf, dwarf_file, notes, origins, reader, split_dwarf, strip_estimate
 from buildcheck.errors import InputError
 from buildcheck.i18n import _
 
 SCHEMA_VERSION = 1
-DWARF_SECTIONS = (".debug_info", ".debug_abbrev", ".debug_str", ".debug_line_str", ".debug_str_offsets",
-                  ".debug_line")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,14 +70,8 @@ class DebugOrigin:
                 "producers": dict(self.producers.most_common(5))}
 
 
-@dataclass(frozen=True, kw_only=True)
-class DwoFile:
-    path: str
-    exists: bool
-    size: int | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "exists": self.exists, "size": self.size}
+# A .dwo or .dwp file found (or looked for) beside the binary: path, exists, size, and what of it counts.
+DwoFile = split_dwarf.SplitFile
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,6 +95,14 @@ class BinaryReport:
     dwo_files: tuple[DwoFile, ...] = ()
     dwp_file: DwoFile | None = None
     origins_computed: bool = True
+    # the split units the skeletons point at, read from the .dwp / .dwo files (not part of debug_info_bytes)
+    split_origins: tuple[DebugOrigin, ...] = ()
+    split_units: int = 0
+    split_debug_info_bytes: int = 0
+
+    @property
+    def split_files_missing(self) -> tuple[DwoFile, ...]:
+        return tuple(d for d in self.dwo_files if not d.exists)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -119,6 +118,9 @@ class BinaryReport:
             "split_dwarf": self.split_dwarf,
             "dwo_files": [d.to_json() for d in self.dwo_files],
             "dwp_file": self.dwp_file.to_json() if self.dwp_file else None,
+            "split_units": self.split_units,
+            "split_debug_info_bytes": self.split_debug_info_bytes,
+            "split_origins": [o.to_json() for o in self.split_origins],
             "symtab_bytes": self.symtab_bytes,
             "dwarf_versions": list(self.dwarf_versions),
             "units": self.units,
@@ -146,7 +148,8 @@ def _inspect(path: str, data: Any, file_size: int, stack: contextlib.ExitStack,
              progress: Callable[[int, int], None] | None) -> BinaryReport:
     header = reader.read_header(data, path)
     raw_sections, warnings = reader.read_sections(data, header, path)
-    sections = tuple(_section_info(data, header, s) for s in raw_sections[1:])
+    reader.read_segments(data, header, raw_sections, path)  # only checked: they must lie inside the file
+    sections = tuple(_section_info(data, header, s, path) for s in raw_sections[1:])
 
     debug_bytes = sum(s.file_bytes for s in sections if s.debug)
     symtab_bytes = sum(s.file_bytes for s in sections if s.name in (".symtab", ".strtab"))
@@ -160,7 +163,7 @@ def _inspect(path: str, data: Any, file_size: int, stack: contextlib.ExitStack,
     debug_info_bytes = info_section.uncompressed_size if has_info else 0
 
     link = notes.debuglink(data, header, raw_sections)
-    walk = _walk_debug_info(path, data, header, raw_sections, by_name, stack, progress, warnings)
+    walk = _walk_debug_info(path, data, header, raw_sections, stack, progress, warnings)
     return BinaryReport(
         path=path, file_size=file_size,
         elf=ElfIdentity(class_=header.class_, endianness=header.endianness, type=header.type,
@@ -168,16 +171,23 @@ def _inspect(path: str, data: Any, file_size: int, stack: contextlib.ExitStack,
         sections=sections, debug_bytes=debug_bytes,
         debug_info_bytes=walk.info_bytes if walk.info_bytes is not None else debug_info_bytes,
         stripped_size_estimate=min(file_size, strip_estimate.stripped_size(data, header, raw_sections)),
-        build_id=notes.build_id(data, header, raw_sections),
+        build_id=notes.build_id(data, header, raw_sections, path),
         debuglink=link.file if link else None, debuglink_crc32=link.crc32 if link else None,
         split_dwarf=walk.split_dwarf, origins=walk.origins, warnings=tuple(warnings),
         symtab_bytes=symtab_bytes, dwarf_versions=walk.versions, units=walk.units,
-        dwo_files=walk.dwo_files, dwp_file=_dwp_beside(path), origins_computed=walk.computed,
+        dwo_files=walk.split.dwo_files if walk.split else (),
+        dwp_file=walk.split.dwp if walk.split else _dwp_beside(path), origins_computed=walk.computed,
+        split_origins=walk.split_origins, split_units=len(walk.split.units) if walk.split else 0,
+        split_debug_info_bytes=walk.split.debug_info_bytes if walk.split else 0,
     )
 
 
-def _section_info(data: Any, header: reader.ElfHeader, raw: reader.RawSection) -> SectionInfo:
+def _section_info(data: Any, header: reader.ElfHeader, raw: reader.RawSection, path: str) -> SectionInfo:
     maybe_compressed = raw.flags & reader.SHF_COMPRESSED or raw.name.startswith(".zdebug")
+    if raw.flags & reader.SHF_COMPRESSED and raw.occupies_file and raw.size < compressed.chdr_size(header):
+        raise InputError(_("{path}: section {name} is too small for its compression header ({size} of {need} "
+                           "bytes)").format(path=path, name=raw.name or raw.index, size=raw.size,
+                                            need=compressed.chdr_size(header)))
     comp = compressed.compression_of(data, header, raw) if maybe_compressed and raw.occupies_file else None
     start, end = reader.file_span(raw, len(data))
     return SectionInfo(
@@ -195,7 +205,8 @@ class _Walk:
     units: int = 0
     versions: tuple[int, ...] = ()
     split_dwarf: bool = False
-    dwo_files: tuple[DwoFile, ...] = ()
+    split: split_dwarf.SplitDebug | None = None
+    split_origins: tuple[DebugOrigin, ...] = ()
     computed: bool = True
     info_bytes: int | None = None  # bytes of .debug_info actually read (None: not walked)
 
@@ -213,140 +224,116 @@ class _Tally:
         self.producers: Counter[str] = Counter()
 
 
+class _Tallies:
+    """Units charged to origins: attribution cached by what decides it, totals per origin."""
+
+    def __init__(self) -> None:
+        self._tallies: dict[tuple[str, str], _Tally] = {}
+        self._cache: dict[tuple[Any, ...], origins.Attribution] = {}
+
+    def attribute(self, unit: dwarf.UnitTop, comp_dir: str | None) -> origins.Attribution:
+        if unit.tag is None:
+            return _UNPARSED
+        skeleton = unit.is_skeleton
+        key = (unit.name, comp_dir, unit.producer, unit.language, skeleton, unit.dwo_name, unit.unit_type)
+        attribution = self._cache.get(key)
+        if attribution is None:
+            attribution = self._cache[key] = origins.attribute(
+                name=unit.name, comp_dir=comp_dir, producer=unit.producer, language=unit.language,
+                is_skeleton=skeleton, dwo_name=unit.dwo_name,
+                is_type_unit=unit.unit_type in (dwarf.DW_UT_type, dwarf.DW_UT_split_type))
+        return attribution
+
+    def charge(self, attribution: origins.Attribution, size: int, units: int = 1, producer: str | None = None,
+               line_bytes: int = 0) -> None:
+        tally = self._tallies.get((attribution.name, attribution.kind))
+        if tally is None:
+            tally = self._tallies[(attribution.name, attribution.kind)] = _Tally(attribution)
+        tally.bytes += size
+        tally.units += units
+        tally.line_bytes += line_bytes
+        if producer:
+            tally.producers[producer] += 1
+
+    def origins(self) -> tuple[DebugOrigin, ...]:
+        return tuple(sorted(
+            (DebugOrigin(name=t.attribution.name, kind=t.attribution.kind, debug_info_bytes=t.bytes, units=t.units,
+                         producer=t.producers.most_common(1)[0][0] if t.producers else None, producers=t.producers,
+                         crate=t.attribution.crate, language=t.attribution.language, debug_line_bytes=t.line_bytes)
+             for t in self._tallies.values()),
+            key=lambda o: (-o.debug_info_bytes, o.name, o.kind)))
+
+
 def _walk_debug_info(path: str, data: Any, header: reader.ElfHeader, raw_sections: list[reader.RawSection],
-                     by_name: dict[str, reader.RawSection],
                      stack: contextlib.ExitStack, progress: Callable[[int, int], None] | None,
                      warnings: list[str]) -> _Walk:
-    # a split-DWARF object (.dwo) holds the same sections with a .dwo suffix
-    suffix = "" if (".debug_info" in by_name or ".zdebug_info" in by_name) else ".dwo"
-
-    def find(section: str) -> reader.RawSection | None:
-        return by_name.get(section + suffix) or by_name.get(".z" + section[1:] + suffix)
-
-    info_raw = find(".debug_info")
-    if info_raw is None or not info_raw.occupies_file:
+    try:
+        found = dwarf_file.open_dwarf(path, data, header, raw_sections, stack, warnings)
+    except dwarf_file.Undecodable as exc:
+        return _Walk(computed=False, origins=_undecoded(header, data, exc.info_raw))
+    if found is None:
         return _Walk()
-    spans: dict[str, compressed.Span] = {}
-    for section in DWARF_SECTIONS:
-        raw = find(section)
-        if section == ".debug_line" and raw is not None and compressed.compression_of(data, header, raw):
-            # per-origin line-table bytes are a bonus; not worth decompressing a section this large
-            spans[section] = compressed.EMPTY
-            continue
-        try:
-            span, problem = compressed.section_span(data, header, raw, stack)
-        except compressed.CannotDecompress as exc:
-            if str(exc) == "zstd":
-                warnings.append(_("zstd-compressed DWARF: origins not computed (this Python has no zstd "
-                                  "decompressor)"))
-            else:
-                warnings.append(_("{section}: cannot decompress ({reason}): origins not computed").format(
-                    section=section, reason=exc))
-            if section == ".debug_line":
-                spans[section] = compressed.EMPTY
-                continue
-            return _Walk(computed=False, origins=_undecoded(header, data, info_raw))
-        if problem == "truncated":
-            warnings.append(_("{section} is cut short by the end of the file").format(section=section))
-        elif problem:
-            warnings.append(_("{section}: {problem}").format(section=section, problem=problem))
-        spans[section] = span
-
-    info = spans[".debug_info"]
-    strings = dwarf.StringSections(str=spans[".debug_str"], line_str=spans[".debug_line_str"],
-                                   str_offsets=spans[".debug_str_offsets"])
+    info, line = found.info, found.line
     problems: list[str] = []
-    tallies: dict[tuple[str, str], _Tally] = {}
-    attribution_cache: dict[tuple[Any, ...], origins.Attribution] = {}
+    tallies = _Tallies()
     versions: set[int] = set()
     split = False
-    dwo: dict[str, None] = {}
+    skeletons: dict[tuple[str, str | None, int | None], None] = {}
     units = 0
     charged = 0
-    line = spans[".debug_line"]
     try:
-        relocs = relocations.debug_info_relocations(data, header, raw_sections, info_raw)
-        for unit in dwarf.walk_units(info, spans[".debug_abbrev"], strings, byte_order=header.byte_order,
-                                     problems=problems, progress=_releasing(progress, data, spans),
-                                     relocations=relocs):
+        for unit in found.units(problems, dwarf_file.releasing(progress, data, found.spans)):
             units += 1
             charged += unit.size
             if unit.version:
                 versions.add(unit.version)
-            skeleton = unit.is_skeleton
-            if skeleton:
+            if unit.is_skeleton:
                 split = True
                 if unit.dwo_name:
-                    dwo[os.path.join(unit.comp_dir or "", unit.dwo_name)] = None
-            if unit.tag is None:
-                attribution = _UNPARSED
-            else:
-                key = (unit.name, unit.comp_dir, unit.producer, unit.language, skeleton, unit.dwo_name,
-                       unit.unit_type)
-                attribution = attribution_cache.get(key)  # type: ignore[assignment]
-                if attribution is None:
-                    attribution = origins.attribute(
-                        name=unit.name, comp_dir=unit.comp_dir, producer=unit.producer, language=unit.language,
-                        is_skeleton=skeleton, dwo_name=unit.dwo_name,
-                        is_type_unit=unit.unit_type in (dwarf.DW_UT_type, dwarf.DW_UT_split_type))
-                    attribution_cache[key] = attribution
-            tally = tallies.get((attribution.name, attribution.kind))
-            if tally is None:
-                tally = tallies[(attribution.name, attribution.kind)] = _Tally(attribution)
-            tally.bytes += unit.size
-            tally.units += 1
-            if unit.producer:
-                tally.producers[unit.producer] += 1
+                    skeletons[(unit.dwo_name, unit.comp_dir, unit.dwo_id)] = None
+            line_bytes = 0
             if unit.stmt_list is not None and len(line):
-                tally.line_bytes += dwarf.line_table_size(line, unit.stmt_list, header.byte_order) or 0
+                line_bytes = dwarf.line_table_size(line, unit.stmt_list, header.byte_order) or 0
+            tallies.charge(tallies.attribute(unit, unit.comp_dir), unit.size, producer=unit.producer,
+                           line_bytes=line_bytes)
     except dwarf.DwarfError as exc:
         problems.append(str(exc))
     # Keep the sum over origins equal to the bytes .debug_info really has, even when the walk
-    # stopped early. A section cut short by the end of the file or of its compressed stream
-    # counts what is there (a warning says so): a corrupt ch_size must not claim a terabyte.
+    # stopped early. A section cut short by its compressed stream counts what is there (a
+    # warning says so): a corrupt ch_size must not claim a terabyte.
     rest = len(info) - charged
     if rest > 0:
-        tally = tallies.setdefault((_UNPARSED.name, _UNPARSED.kind), _Tally(_UNPARSED))
-        tally.bytes += rest
+        tallies.charge(_UNPARSED, rest, units=0)
     if problems:
         warnings.append(_("damaged DWARF in {path}: {first}{more}").format(
             path=path, first=problems[0],
             more=_(" (and {n} more)").format(n=len(problems) - 1) if len(problems) > 1 else ""))
 
-    result = sorted(
-        (DebugOrigin(name=t.attribution.name, kind=t.attribution.kind, debug_info_bytes=t.bytes, units=t.units,
-                     producer=t.producers.most_common(1)[0][0] if t.producers else None, producers=t.producers,
-                     crate=t.attribution.crate, language=t.attribution.language, debug_line_bytes=t.line_bytes)
-         for t in tallies.values()),
-        key=lambda o: (-o.debug_info_bytes, o.name, o.kind))
-    return _Walk(origins=tuple(result), units=units, versions=tuple(sorted(versions)), split_dwarf=split,
-                 dwo_files=tuple(_dwo_file(p, path) for p in dwo), info_bytes=len(info))
+    found_split, split_origins = None, ()
+    if skeletons:
+        found_split, split_origins = _read_split(path, skeletons, warnings)
+    return _Walk(origins=tallies.origins(), units=units, versions=tuple(sorted(versions)), split_dwarf=split,
+                 split=found_split, split_origins=split_origins, info_bytes=len(info))
 
 
-# Touched pages of a file mapping count in the process's RSS until unmapped, and recent
-# kernels map whole large folios per fault: walking 540 MB of .debug_info would "use"
-# 540 MB. Dropping the mappings every so often keeps RSS flat; the pages stay in the
-# page cache, so a later touch is a cheap minor fault.
-RELEASE_EVERY_BYTES = 32 << 20
+def _read_split(path: str, skeletons: dict[tuple[str, str | None, int | None], None],
+                warnings: list[str]) -> tuple[split_dwarf.SplitDebug, tuple[DebugOrigin, ...]]:
+    """The .dwp / .dwo files the skeletons point at, their units charged to origins like the binary's own."""
+    found = split_dwarf.find_split_debug(path, [split_dwarf.Skeleton(dwo_name=name, comp_dir=comp_dir, dwo_id=dwo_id)
+                                                for name, comp_dir, dwo_id in skeletons])
+    warnings.extend(found.warnings)
+    for file in (*((found.dwp,) if found.dwp else ()), *found.dwo_files):
+        if file.problem:
+            warnings.append(_("{path}: {problem}").format(path=file.path, problem=file.problem))
+    tallies = _Tallies()
+    for split_unit in found.units:
+        unit = split_unit.unit
+        # the split unit names the sources; its skeleton, in the binary, where they were compiled
+        tallies.charge(tallies.attribute(unit, unit.comp_dir or split_unit.comp_dir), unit.size,
+                       producer=unit.producer)
+    return found, tallies.origins()
 
 
-def _releasing(progress: Callable[[int, int], None] | None, data: Any,
-               spans: dict[str, compressed.Span]) -> Callable[[int, int], None]:
-    maps = {id(m): m for m in [data, *(s.buf for s in spans.values())] if hasattr(m, "madvise")}
-    advice = getattr(mmap, "MADV_DONTNEED", None)
-    last = 0
-
-    def update(done: int, total: int) -> None:
-        nonlocal last
-        if advice is not None and done - last >= RELEASE_EVERY_BYTES:
-            last = done
-            for m in maps.values():
-                with contextlib.suppress(OSError, ValueError):
-                    m.madvise(advice)
-        if progress is not None:
-            progress(done, total)
-
-    return update
 
 
 def _undecoded(header: reader.ElfHeader, data: Any, info_raw: reader.RawSection) -> tuple[DebugOrigin, ...]:
@@ -363,23 +350,11 @@ def _undecoded(header: reader.ElfHeader, data: Any, info_raw: reader.RawSection)
 _UNPARSED = origins.Attribution(name="unparsed (damaged DWARF)", kind="other", crate=None, language="unknown")
 
 
-def _dwo_file(dwo_path: str, binary: str) -> DwoFile:
-    """A split-DWARF object: at comp_dir/dwo_name as recorded, else beside the binary."""
-    candidates = [dwo_path]
-    if not os.path.isabs(dwo_path):
-        candidates.append(os.path.join(os.path.dirname(binary), dwo_path))
-    candidates.append(os.path.join(os.path.dirname(binary), os.path.basename(dwo_path)))
-    for candidate in candidates:
-        with contextlib.suppress(OSError):
-            if os.path.isfile(candidate):
-                return DwoFile(path=candidate, exists=True, size=os.path.getsize(candidate))
-    return DwoFile(path=dwo_path, exists=False, size=None)
-
-
 def _dwp_beside(binary: str) -> DwoFile | None:
-    candidate = binary + ".dwp"
+    """A package beside a binary without skeletons: listed, not read (there is nothing to match it to)."""
+    candidate = split_dwarf.package_path(binary)
     with contextlib.suppress(OSError):
-        if os.path.isfile(candidate):
+        if candidate is not None:
             return DwoFile(path=candidate, exists=True, size=os.path.getsize(candidate))
     return None
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from buildcheck.elf.reader import ElfHeader, RawSection, file_span
+from buildcheck.errors import InputError
+from buildcheck.i18n import _
 
 SHT_NOTE = 7
 NT_GNU_BUILD_ID = 3
@@ -19,22 +21,36 @@ class DebugLink:
     crc32: int
 
 
-def build_id(data: Any, header: ElfHeader, sections: list[RawSection]) -> str | None:
-    """The NT_GNU_BUILD_ID descriptor as lowercase hex, from any note section (usually .note.gnu.build-id)."""
+def _align_up(value: int, align: int) -> int:
+    return (value + align - 1) // align * align
+
+
+def build_id(data: Any, header: ElfHeader, sections: list[RawSection], path: str = "") -> str | None:
+    """The NT_GNU_BUILD_ID descriptor as lowercase hex, from any note section (usually .note.gnu.build-id).
+
+    Notes are laid out as readelf reads them: the descriptor starts at 12 + namesz and the
+    next note at descriptor + descsz, each rounded up to 8 in an 8-aligned section
+    (.note.gnu.property) and to 4 otherwise. A note whose name or descriptor runs past the
+    end of its section is an InputError, like any other header pointing outside its bounds.
+    """
     bo = header.byte_order
     for section in sections:
         if section.type != SHT_NOTE:
             continue
         pos, end = file_span(section, len(data))
+        align = 8 if section.addralign == 8 else 4
         for _note in range(_MAX_NOTES):
             if pos + 12 > end:
                 break
             namesz, descsz, ntype = struct.unpack_from(bo + "III", data, pos)
             name_at = pos + 12
-            desc_at = name_at + ((namesz + 3) & ~3)
-            next_at = desc_at + ((descsz + 3) & ~3)
-            if next_at > end or next_at <= pos:
-                break
+            desc_at = pos + _align_up(12 + namesz, align)
+            next_at = _align_up(desc_at + descsz, align)
+            if desc_at + descsz > end:
+                raise InputError(_("{path}: a note at offset {offset} of section {section} runs past the end of "
+                                   "the section (name {namesz} and descriptor {descsz} bytes, {left} left)").format(
+                    path=path, offset=pos - file_span(section, len(data))[0], section=section.name or section.index,
+                    namesz=namesz, descsz=descsz, left=end - name_at))
             if ntype == NT_GNU_BUILD_ID and bytes(data[name_at:name_at + namesz]) == b"GNU\0":
                 return bytes(data[desc_at:desc_at + descsz]).hex()
             pos = next_at

@@ -18,6 +18,7 @@ from buildcheck.sizes import format_size
 # -ffunction-sections objects can have tens of thousands); --all-sections lists every one.
 SECTIONS_SHOWN = 40
 BAR_WIDTH = 10
+MISSING_SHOWN = 3
 
 _GCC_PRODUCER = re.compile(r"^(GNU \S+ [0-9][^ ]*)")
 _RUSTC_PRODUCER = re.compile(r"rustc version ([0-9][^ )]*)")
@@ -98,17 +99,31 @@ def _render_one(console: Console, r: BinaryReport, *, top: int, all_sections: bo
         story.add_row(_("build-id"), r.build_id)
     if r.debuglink:
         story.add_row(_("debuglink"), r.debuglink)
-    if r.split_dwarf:
-        found = [d for d in r.dwo_files if d.exists]
-        story.add_row(_("split DWARF"), _("{found} of {total} .dwo files found beside it ({size})").format(
-            found=len(found), total=len(r.dwo_files), size=format_size(sum(d.size or 0 for d in found))))
+    if r.split_dwarf and r.split_units:
+        story.add_row(_("split DWARF"), _("{size} of .debug_info.dwo in {units}, read from its .dwp/.dwo files").format(
+            size=format_size(r.split_debug_info_bytes),
+            units=ngettext("{n} unit", "{n} units", r.split_units).format(n=r.split_units)))
+    elif r.split_dwarf:
+        story.add_row(_("split DWARF"), _("skeleton units only: none of their .dwp/.dwo files could be read"))
     if r.dwp_file:
         story.add_row(".dwp", "{path} ({size})".format(path=r.dwp_file.path, size=format_size(r.dwp_file.size or 0)))
+    found = [d for d in r.dwo_files if d.exists]
+    if found:
+        story.add_row(".dwo", ngettext("{n} file ({size})", "{n} files ({size})", len(found)).format(
+            n=len(found), size=format_size(sum(d.size or 0 for d in found))))
+    missing = r.split_files_missing
+    if missing:
+        shown = ", ".join(d.path for d in missing[:MISSING_SHOWN])
+        story.add_row(_("not found"), ngettext("{n} .dwo file: {paths}", "{n} .dwo files: {paths}", len(missing))
+                      .format(n=len(missing), paths=shown + (" …" if len(missing) > MISSING_SHOWN else "")))
     console.print(story)
 
     _render_sections(console, r, all_sections=all_sections)
     if r.origins:
-        _render_origins(console, r, top=top)
+        _render_origins(console, r.origins, r.debug_info_bytes, _("Debug info by origin"), top=top)
+    if r.split_origins:
+        _render_origins(console, r.split_origins, r.split_debug_info_bytes,
+                        _("Split debug info by origin (.dwp/.dwo files)"), top=top)
     elif r.debug_info_bytes and not r.origins_computed:
         console.print(_("Origins of the debug info were not computed (see the warnings)."))
     for warning in r.warnings:
@@ -148,10 +163,9 @@ def _render_sections(console: Console, r: BinaryReport, *, all_sections: bool) -
                            style="dim"))
 
 
-def _render_origins(console: Console, r: BinaryReport, *, top: int) -> None:
-    total = r.debug_info_bytes
-    table = Table(title=_("Debug info by origin"), title_justify="left", box=None, pad_edge=False,
-                  show_edge=False)
+def _render_origins(console: Console, all_origins: tuple[DebugOrigin, ...], total: int, title: str, *,
+                    top: int) -> None:
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False, show_edge=False)
     table.add_column(_("origin"), no_wrap=True, overflow="ellipsis", max_width=32)
     table.add_column(_("kind"), no_wrap=True)
     table.add_column(_("units"), justify="right", no_wrap=True)
@@ -159,7 +173,7 @@ def _render_origins(console: Console, r: BinaryReport, *, top: int) -> None:
     table.add_column(_("share"), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True, min_width=BAR_WIDTH)
     table.add_column(_("producer"), overflow="fold", max_width=36)
-    origins: list[DebugOrigin] = list(r.origins[:top]) if top > 0 else list(r.origins)
+    origins: list[DebugOrigin] = list(all_origins[:top]) if top > 0 else list(all_origins)
     for o in origins:
         name = o.name
         if o.crate and o.kind in ("c", "c++", "asm", "cuda") and o.name == o.crate:
@@ -169,7 +183,7 @@ def _render_origins(console: Console, r: BinaryReport, *, top: int) -> None:
                       producer_summary(o.producer))
     console.print()
     console.print(table)
-    rest = r.origins[len(origins):]
+    rest = all_origins[len(origins):]
     if rest:
         console.print(Text(_("{n} more origins with {size} ({share})").format(
             n=len(rest), size=format_size(sum(o.debug_info_bytes for o in rest)),

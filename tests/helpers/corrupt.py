@@ -95,6 +95,38 @@ def shstrndx_out_of_range(data: bytes) -> bytes:
     return patched(data, 0x3E, "<H", h.shnum + 100)
 
 
+def section_size_past_end(data: bytes, name: str = ".debug_info") -> bytes:
+    """The section's sh_size reaches one byte past the end of the file."""
+    s = section(data, name)
+    return patched(data, s.header_offset + 32, "<Q", len(data) - s.offset + 1)
+
+
+def section_offset_past_end(data: bytes, name: str = ".text") -> bytes:
+    return patched(data, section(data, name).header_offset + 24, "<Q", len(data))
+
+
+def segment_filesz_past_end(data: bytes, p_type: int = 4) -> bytes:
+    """The first segment of type `p_type` (PT_NOTE by default) maps bytes past the end of the file."""
+    phoff, phentsize, phnum = struct.unpack_from("<QxxxxxxxxxxxxHH", data, 0x20)[0], *struct.unpack_from(
+        "<HH", data, 0x36)
+    for i in range(phnum):
+        at = phoff + i * phentsize
+        if struct.unpack_from("<I", data, at)[0] == p_type:
+            return patched(data, at + 32, "<Q", len(data))
+    raise KeyError(p_type)
+
+
+def note_descsz_past_section(data: bytes, name: str = ".note.gnu.build-id") -> bytes:
+    return patched(data, section(data, name).offset + 4, "<I", 4096)
+
+
+def chdr_larger_than_section(data: bytes, name: str = ".debug_info") -> bytes:
+    """An SHF_COMPRESSED section of 10 bytes: too small for its 24-byte Elf64_Chdr."""
+    s = section(data, name)
+    assert s.flags & SHF_COMPRESSED, f"{name} is not compressed"
+    return patched(data, s.header_offset + 32, "<Q", 10)
+
+
 # --- DWARF-level corruption inside a good ELF: sections still reported, with a warning ---
 
 def debug_info_length(data: bytes, unit_length: int, length64: int | None = None, unit: int = 0) -> bytes:

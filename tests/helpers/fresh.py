@@ -77,6 +77,30 @@ def _split_dwarf(work: Path) -> Path:
     return work / "split"
 
 
+def _ld_r(work: Path) -> Path:
+    """Several gcc/g++/as objects merged by `ld -r`: one relocatable object, one unit per input,
+    relocations against .debug_info from all of them in one table."""
+    gcc, gxx, ld = _need("gcc"), _need("g++"), _need("ld")
+    objects = []
+    for compiler, source, defines in ((gcc, "hello.c", ["-DNO_MAIN"]), (gcc, "mixc.c", []), (gxx, "greet.cpp", []),
+                                      (gcc, "add.S", [])):
+        out = work / (source + ".o")
+        _run([compiler, "-O2", "-g", *defines, "-c", str(SRC / source), "-o", str(out)], cwd=work)
+        objects.append(str(out))
+    _run([ld, "-r", *objects, "-o", "merged.o"], cwd=work)
+    return work / "merged.o"
+
+
+def _rustc_object(work: Path) -> Path:
+    """A relocatable object written by LLVM (through rustc): its relocation table, not GNU as's."""
+    if not RUSTC.exists():
+        pytest.skip(f"{RUSTC} is not installed")
+    (work / "hello.rs").write_text(HELLO_RS)
+    _run([str(RUSTC), "--crate-name", "hello", "-g", "--emit=obj", "-C", "codegen-units=1", "hello.rs", "-o",
+          "hello.o"], cwd=work)
+    return work / "hello.o"
+
+
 def _rustc(rustc: Path, *flags: str) -> Callable[[Path], Path]:
     def build(work: Path) -> Path:
         if not rustc.exists():
@@ -154,6 +178,8 @@ RECIPES: dict[str, Callable[[Path], Path]] = {
     "gcc-gsplit-dwarf": _split_dwarf,
     "gcc-m32-g": _gcc("-m32", "-g"),
     "gcc-c-object": _gcc("-g", "-c"),
+    "ld-r-objects": _ld_r,
+    "rustc-object": _rustc_object,
     "gcc-shared": _gcc("-g", "-fPIC", "-shared", "-DNO_MAIN"),
     "g++-g": _gcc("-g", source="greet.cpp", compiler="g++"),
     "rustc-std": _rustc(RUSTC),
