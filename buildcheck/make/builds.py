@@ -60,15 +60,13 @@ def _candidate_goals(entry: Path, env: Mapping[str, str], workspace: str) -> lis
         if not process.start() or not process.read_makefiles():
             return [""]
         process.after_reading()
-    except MakeFatal:
+    except (MakeFatal, RecursionError):
         pass
     db = process.db
     reaching: set[str] = set()
     lines = set()
     for kind, program, origin in reached_programs(entry, env):
-        if kind != "cargo":
-            continue
-        if os.path.realpath(program.cwd) == workspace or os.path.realpath(program.cwd).startswith(workspace + os.sep):
+        if kind == "cargo" and os.path.realpath(program.cwd) == workspace and "build" in program.argv[1:2]:
             lines.add((origin.path, origin.line))
     for target, rules in db.explicit.items():
         for rule in rules:

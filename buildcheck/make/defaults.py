@@ -8,8 +8,12 @@ compares this table with the installed make.
 
 from __future__ import annotations
 
+# Defined even under -R (main.c defines them itself, not from the built-in table).
+ALWAYS_DEFINED = (".FEATURES", ".INCLUDE_DIRS", ".LOADED", ".SHELLFLAGS", "MAKE_HOST", "MAKE_VERSION")
+
 # name -> (value, recursive)
 DEFAULT_VARIABLES: dict[str, tuple[str, bool]] = {
+    '.LOADED': ('', False),
     '.FEATURES': ('target-specific order-only second-expansion else-if shortest-stem undefine oneshell nocomment '
                   'grouped-target extra-prereqs archives jobserver output-sync check-symlink load', False),
     '.INCLUDE_DIRS': ('/usr/local/include /usr/include /usr/include', True),

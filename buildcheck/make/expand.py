@@ -24,9 +24,9 @@ from buildcheck.make.variables import Scope, VarOrigin, Variable, VariableSet
 from buildcheck.model import Origin
 
 # Bounds that keep a hostile makefile from taking unbounded time or memory.
-MAX_DEPTH = 200              # nested expansions (recursive variables, call, foreach)
+MAX_DEPTH = 100              # nested expansions (recursive variables, call, foreach)
 MAX_LENGTH = 4 * 1024 * 1024  # characters in any one expansion result
-MAX_CALL_DEPTH = 64          # $(call) of a function that calls itself
+MAX_CALL_DEPTH = 50          # $(call) of a function that calls itself
 
 
 class MakeFatal(Exception):

@@ -38,6 +38,7 @@ MAKE_SHELL_WORDS = frozenset({".", ":", "alias", "bg", "break", "case", "cd", "c
                               "type", "ulimit", "umask", "unalias", "unset", "wait", "while"})
 
 MAX_COMMANDS = 10000
+MAX_NESTING = 50   # subshells and groups inside each other
 
 
 class ShellUnsupported(Exception):
@@ -367,6 +368,7 @@ class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.position = 0
+        self.depth = 0
 
     def peek(self) -> Token | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -431,6 +433,15 @@ class _Parser:
         token = self.peek()
         if token is None:
             raise ShellUnsupported("missing command")
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ShellUnsupported("nesting deeper than " + str(MAX_NESTING))
+        try:
+            return self._command(token)
+        finally:
+            self.depth -= 1
+
+    def _command(self, token: Token) -> SimpleCommand | Group:
         if isinstance(token, Operator) and token.text == "(":
             self.position += 1
             body = self.program(")")

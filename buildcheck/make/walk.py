@@ -22,7 +22,7 @@ from pathlib import Path
 from buildcheck.i18n import _
 from buildcheck.make import assign
 from buildcheck.make.database import Database, RecipeLine, Rule
-from buildcheck.make.defaults import DEFAULT_VARIABLES
+from buildcheck.make.defaults import ALWAYS_DEFINED, DEFAULT_VARIABLES
 from buildcheck.make.environment import MAKELEVEL, Exported, child_environment, import_environment
 from buildcheck.make.evaluate import MAX_MAKEFILE_BYTES, MakefileReader, Notes
 from buildcheck.make.expand import Expander, MakeFatal, ModelLimit
@@ -42,6 +42,8 @@ MAKEFILE_NAMES = ("GNUmakefile", "makefile", "Makefile")
 MAKE_OWN = frozenset({"MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES", MAKELEVEL})
 MAX_UPDATES = 20000
 MAX_CALLS = 10000
+MAX_TARGET_DEPTH = 100   # a prerequisite chain deeper than this is reported, not followed
+MAX_EVAL_DEPTH = 20      # $(eval) of text that runs $(eval) again
 
 _AUTOMATIC_DERIVED = {f"{v}{k}": (f"$(patsubst %/,%,$(dir ${v}))" if k == "D" else f"$(notdir ${v})")
                       for v in "@%*<^+?" for k in "DF"}
@@ -123,11 +125,19 @@ class MakeProcess:
         self.updates = 0
         self.goals: tuple[str, ...] = ()
         self._failed_targets: set[str] = set()
+        self._failed_at_end = False
+        self._eval_depth = 0
 
     # ---- ExpansionHost ----------------------------------------------------------------------
 
     def evaluate_text(self, text: str, origin: Origin | None) -> None:
-        self._reader().evaluate_text(text, origin)
+        if self._eval_depth >= MAX_EVAL_DEPTH:
+            raise ModelLimit(_("$(eval) nested more than {limit} levels deep").format(limit=MAX_EVAL_DEPTH), origin)
+        self._eval_depth += 1
+        try:
+            self._reader().evaluate_text(text, origin)
+        finally:
+            self._eval_depth -= 1
 
     def note(self, kind: str, message: str, origin: Origin | None) -> None:
         self.trace.note(kind, message, origin)
@@ -152,13 +162,17 @@ class MakeProcess:
             if not self.read_makefiles():
                 return False
             self.after_reading()
-            succeeded = True
+            succeeded = not self._failed_at_end
             for goal in self.goals:
                 state = self._update(goal, None, self.inv.started_by)
                 succeeded &= not state.failed
             return succeeded
         except ModelLimit as limit:
             self.trace.note("limit", limit.message, limit.origin, incomplete=True)
+        except RecursionError:
+            # the bounds above keep ordinary makefiles far from Python's stack limit; this is the last guard
+            self.trace.note("limit", _("the makefiles nest too deeply for buildcheck to follow"), self.inv.started_by,
+                            incomplete=True)
         except MakeFatal as fatal:
             self.trace.note("error", _("make in {directory} would stop: {message}").format(
                 directory=self.directory, message=fatal.message), fatal.origin or self.inv.started_by,
@@ -247,9 +261,9 @@ class MakeProcess:
         self.options = options
         self._define("CURDIR", self.directory, VarOrigin.FILE, recursive=False)
         self._define(MAKELEVEL, str(self.makelevel), VarOrigin.ENVIRONMENT, recursive=False)
-        for name, value in (("MAKE_VERSION", DEFAULT_VARIABLES["MAKE_VERSION"][0]),
-                            ("MAKE_HOST", DEFAULT_VARIABLES["MAKE_HOST"][0])):
-            self._define(name, value, VarOrigin.DEFAULT, recursive=False)
+        for name in ALWAYS_DEFINED:
+            value, recursive = DEFAULT_VARIABLES[name]
+            self._define(name, value, VarOrigin.DEFAULT, recursive=recursive)
         shell = variables.get("SHELL")
         if shell is None:
             self._define("SHELL", "/bin/sh", VarOrigin.DEFAULT, recursive=False)
@@ -264,8 +278,12 @@ class MakeProcess:
             variables.replace(makeflags, export=ExportMode.EXPORT, export_where=None)
         if not options.on("no-builtin-variables"):
             for name, (value, recursive) in DEFAULT_VARIABLES.items():
-                if name not in ("MAKE_VERSION", "MAKE_HOST"):
+                if name not in ALWAYS_DEFINED:
+                    if name == "SUFFIXES" and options.on("no-builtin-rules"):
+                        value = ""
                     self._define(name, value, VarOrigin.DEFAULT, recursive=recursive)
+        elif options.on("no-builtin-rules"):
+            self._define("SUFFIXES", "", VarOrigin.DEFAULT, recursive=False)
         self._define(".DEFAULT_GOAL", "", VarOrigin.FILE, recursive=False)
         self.trace.makes.append(MakeInvocation(Path(self.directory), (inv.program, *inv.arguments), self.makelevel,
                                                inv.via))
@@ -281,6 +299,8 @@ class MakeProcess:
                 self.trace.note("unsupported", _("make option --{option} is not modelled").format(option=key), origin)
         for key, value in options.values:
             if key in ("directory", "file", "include-dir"):
+                continue
+            if key == "jobs" and value == "1":
                 continue
             if key == "jobs":
                 self.trace.note("unsupported", _("parallel make (-j): commands may run in another order, and "
@@ -344,13 +364,6 @@ class MakeProcess:
         return True
 
     def after_reading(self) -> None:
-        for name, origin in self.db.missing_includes:
-            if self.db.is_target(name) or self._pattern_for(name) is not None:
-                self.trace.note("unsupported", _("make would first build the included file {name} with its rule, "
-                                                 "then read it again; not modelled").format(name=name), origin,
-                                incomplete=True)
-            else:
-                raise MakeFatal(_("{name}: No such file or directory").format(name=name), origin)
         options = self._decode_env_switches("GNUMAKEFLAGS", self.options)
         self._define("GNUMAKEFLAGS", "", VarOrigin.OVERRIDE, recursive=False)
         before = len(options.variables)
@@ -360,6 +373,18 @@ class MakeProcess:
         self.options = options
         self.env_overrides = options.on("environment-overrides")
         self._define_makeflags(with_arguments=True)
+        for name, origin in self.db.missing_includes:
+            if self.db.is_target(name) or self._pattern_for(name) is not None:
+                self.trace.note("unsupported", _("make would first build the included file {name} with its rule, "
+                                                 "then read it again; not modelled").format(name=name), origin,
+                                incomplete=True)
+                continue
+            message = _("{name}: No such file or directory").format(name=name)
+            if not self.options.on("keep-going"):
+                raise MakeFatal(message, origin)
+            # make -k reports it, still updates the goals, and exits with an error at the end
+            self.trace.note("error", _("make -k: {message}").format(message=message), origin, incomplete=True)
+            self._failed_at_end = True
         if self.db.is_target(".EXPORT_ALL_VARIABLES"):
             self.db.export_all = True
         if self.db.is_target(".SECONDEXPANSION"):
@@ -444,6 +469,9 @@ class MakeProcess:
                 parent=parent, name=name), needed_by)
             return _TargetState(False, self._mtime(name))
         self.updates += 1
+        if len(self.in_progress) >= MAX_TARGET_DEPTH:
+            raise ModelLimit(_("prerequisites nest more than {limit} targets deep").format(limit=MAX_TARGET_DEPTH),
+                             needed_by)
         if self.updates > MAX_UPDATES:
             raise ModelLimit(_("more than {limit} targets to update").format(limit=MAX_UPDATES), needed_by)
         if parent is not None and name not in self.parents:
@@ -492,9 +520,13 @@ class MakeProcess:
                 order_only = list(recipe_rule.order_only) + order_only
         if not rules and recipe_rule is None and not phony and not self._exists(name):
             if parent is None:
-                raise MakeFatal(_("No rule to make target '{name}'").format(name=name), None)
-            raise MakeFatal(_("No rule to make target '{name}', needed by '{parent}'").format(
-                name=name, parent=parent), needed_by)
+                message = _("No rule to make target '{name}'").format(name=name)
+            else:
+                message = _("No rule to make target '{name}', needed by '{parent}'").format(name=name, parent=parent)
+            if not self.options.on("keep-going"):
+                raise MakeFatal(message, needed_by)
+            self.trace.note("error", _("make -k: {message}").format(message=message), needed_by, incomplete=True)
+            return _TargetState(False, None, failed=True)
         chosen = recipe_rule or (rules[0] if rules else None)
         remade = self._update_with(name, parent, chosen, prerequisites, order_only, phony, double_colon=False)
         return _TargetState(remade, self._mtime(name))
@@ -614,18 +646,25 @@ class MakeProcess:
         trace = self.trace
         step = MakeStep(Path(self.directory), self.makefile, target, command.origin, self.makelevel)
         make_command = self.expander.expand("$(MAKE_COMMAND)")
+        reasons: list[str] = []
 
         def runner(program: Started) -> bool:
             kind = classify(program.argv, make_command)
             if kind == "other":
-                return self._other_program(program, command.origin)
+                succeeded = self._other_program(program, command.origin)
+                if not succeeded:
+                    reasons.append(_("{program} fails or is not found").format(program=program.argv[0]))
+                return succeeded
             changes = self._changes(program, exported, command.origin)
             if kind == "cargo":
                 if len(trace.calls) >= MAX_CALLS:
                     raise ModelLimit(_("more than {limit} cargo commands").format(limit=MAX_CALLS), command.origin)
                 trace.calls.append(self._cargo_call(program, changes, step))
                 return True
-            return self._sub_make(program, changes, step, command.origin)
+            succeeded = self._sub_make(program, changes, step, command.origin)
+            if not succeeded:
+                reasons.append(_("the sub-make `{command}` fails").format(command=" ".join(program.argv)))
+            return succeeded
 
         try:
             outcome = run_command(command, env, Path(self.directory), trace.registry, choice, trace.shell, runner,
@@ -642,7 +681,7 @@ class MakeProcess:
                        command.origin)
         if outcome.succeeded:
             return
-        reason = outcome.failure or command.text
+        reason = reasons[-1] if reasons else (outcome.failure or command.text)
         if command.ignore_errors or self.options.on("ignore-errors"):
             trace.note("assumption", _("this command would fail ({reason}); make ignores the error").format(
                 reason=reason), command.origin)
@@ -655,6 +694,8 @@ class MakeProcess:
         name = program.argv[0]
         if OPEN in name:
             return True
+        if os.path.basename(name) == "false":
+            return False
         if os.path.basename(name) == "mkdir":
             for argument in program.argv[1:]:
                 if not argument.startswith("-") and OPEN not in argument:

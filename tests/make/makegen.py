@@ -179,6 +179,8 @@ class _Gen:
         extra = ""
         if self.rng.random() < 0.3:
             extra = f" {self.name()}={self.word().replace(' ', '')}"
+        if self.rng.random() < 0.05:
+            extra += " MAKEOVERRIDES="
         roll = self.rng.random()
         if roll < 0.5:
             return f"$(MAKE) -C {sub} {goal}{extra}".rstrip()
@@ -186,10 +188,31 @@ class _Gen:
             return f"cd {sub} && $(MAKE) {goal}{extra}".rstrip()
         return f"${{MAKE}} --no-print-directory -C ./{sub}/ {goal}{extra}".rstrip()
 
+    def extras(self) -> list[str]:
+        """Directives that are not plain assignments, each now and then."""
+        rng = self.rng
+        lines: list[str] = []
+        if rng.random() < 0.1:
+            lines.append(rng.choice(["MAKEFLAGS += --no-print-directory", "MAKEFLAGS += -k", "MAKEFLAGS += -s"]))
+        if rng.random() < 0.08:
+            lines.append(".EXPORT_ALL_VARIABLES:")
+        if rng.random() < 0.1:
+            lines.append(f"undefine {self.name()}")
+        if rng.random() < 0.1:
+            lines.append(f"$(eval {self.name()} := {self.word()})")
+        if rng.random() < 0.1:
+            lines.append("include extra.mk")
+        if rng.random() < 0.1:
+            lines.append("-include missing.mk")
+        if rng.random() < 0.15:
+            lines.append("define canned\n" + self.cargo([]) + "\n" + self.cargo([]) + "\nendef")
+        return lines
+
     def makefile(self, subdirs: list[str], goals: dict[str, list[str]], own_goals: list[str]) -> str:
         lines: list[str] = []
         if self.rng.random() < 0.5:
             lines.append("define pick\n$(firstword $(1) $(2))\nendef")
+        lines += self.extras()
         lines += self.block(0)
         targets = own_goals
         for index, target in enumerate(targets):
@@ -197,14 +220,20 @@ class _Gen:
             if self.rng.random() < 0.25:
                 lines.append(f"{target}: {self.rng.choice(['', 'export ', 'override '])}{self.name()} "
                              f"{self.rng.choice(['=', '+=', ':='])} {self.value(1, opaque_ok=False)}".rstrip())
-            lines.append(f"{target}: {' '.join(prerequisites)}".rstrip())
+            colon = "::" if self.rng.random() < 0.08 else ":"
+            lines.append(f"{target}{colon} {' '.join(prerequisites)}".rstrip())
             for _ in range(self.rng.randint(1, 3)):
                 if subdirs and self.rng.random() < 0.3:
                     lines.append("\t" + self.submake(subdirs, goals))
                 elif self.rng.random() < 0.15:
                     lines.append("\t@echo $(" + self.name() + ")")
+                elif self.rng.random() < 0.08:
+                    lines.append("\t$(canned)")
                 else:
                     lines.append("\t" + self.cargo(subdirs))
+            if colon == "::" and self.rng.random() < 0.5:
+                lines.append(f"{target}::")
+                lines.append("\t" + self.cargo(subdirs))
             if self.rng.random() < 0.2:
                 lines += self.block(1)
         lines.append(".PHONY: " + " ".join(targets))
@@ -225,6 +254,7 @@ def generate(seed: int) -> GeneratedCase:
         relative = [d[len(directory) + 1:] for d in deeper]
         relative_goals = {d[len(directory) + 1:]: goals[d] for d in deeper}
         files[f"{directory}/Makefile"] = gen.makefile(relative, relative_goals, goals[directory])
+    files["extra.mk"] = "\n".join(gen.assignment() for _ in range(rng.randint(0, 3))) + "\n"
     files["Makefile"] = gen.makefile([d for d in chosen if "/" not in d] or [], {d: goals[d] for d in chosen},
                                      ["all", "build", "other"])
     env = {}
@@ -240,6 +270,8 @@ def generate(seed: int) -> GeneratedCase:
         arguments.append(f"{gen.name()}:={rng.choice(WORDS)}")
     if rng.random() < 0.1:
         arguments.append("-s")
+    if rng.random() < 0.05:
+        arguments.append(rng.choice(["-n", "-k", "-B", "-i", "--no-print-directory", "-w", "-r", "-R"]))
     if rng.random() < 0.5:
         arguments.append(rng.choice(["all", "build", "other"]))
     return GeneratedCase(files, env, arguments)
