@@ -377,7 +377,9 @@ class Expander:
 
     def _eager_function(self, name: str, args: list[str], whole: str) -> str:
         if name == "shell":
-            return self.registry.token(self.registry.render(whole), self.location)
+            # named after the command as make would run it (expanded), not as written
+            command = self.registry.render(args[0] if args else "")
+            return self.registry.token(f"$(shell {command})", self.location)
         if name in ("info", "warning"):
             return ""
         if name == "error":

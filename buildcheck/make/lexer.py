@@ -120,32 +120,36 @@ def find_unquoted(text: str, stops: str, *, skip_references: bool) -> tuple[str,
     removed (n backslashes before a stop character become n // 2, as make does) and the index of the
     stop character in that text, or -1.
     """
-    chars = list(text)
+    interesting = stops + "$" if skip_references else stops
+    if not any(char in text for char in interesting):
+        return text, -1   # the common case: nothing to look at
     position = 0
-    while position < len(chars):
-        char = chars[position]
+    length = len(text)
+    while position < length:
+        char = text[position]
         if skip_references and char == "$":
-            if position + 1 >= len(chars):
-                return "".join(chars), -1
-            position = _skip_reference("".join(chars), position)
+            if position + 1 >= length:
+                return text, -1
+            position = _skip_reference(text, position)
             continue
         if char not in stops:
             position += 1
             continue
         start = position
-        while start > 0 and chars[start - 1] == "\\":
+        while start > 0 and text[start - 1] == "\\":
             start -= 1
         backslashes = position - start
         if backslashes == 0:
-            return "".join(chars), position
+            return text, position
         # swallow half of them (rounded up), keeping n // 2
         remove = backslashes - backslashes // 2
-        del chars[start:start + remove]
+        text = text[:start] + text[start + remove:]
+        length = len(text)
         position -= remove
         if backslashes % 2 == 0:
-            return "".join(chars), position
+            return text, position
         position += 1  # quoted: keep looking
-    return "".join(chars), -1
+    return text, -1
 
 
 def remove_comment(line: str) -> str:

@@ -120,6 +120,7 @@ class MakeTrace:
     makes: tuple[MakeInvocation, ...]
     notes: tuple[MakeNote, ...]
     complete: bool                  # False when make would stop early or the model was cut short
+    succeeded: bool = True          # whether make would exit with status 0, as far as buildcheck knows
 
     def builds(self) -> tuple[CargoCall, ...]:
         """The `cargo build` commands."""

@@ -14,6 +14,7 @@ itself again is reported as a loop, and makefiles above a size bound are reporte
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,11 @@ MAX_EVAL_DEPTH = 20      # $(eval) of text that runs $(eval) again
 
 _AUTOMATIC_DERIVED = {f"{v}{k}": (f"$(patsubst %/,%,$(dir ${v}))" if k == "D" else f"$(notdir ${v})")
                       for v in "@%*<^+?" for k in "DF"}
+
+# make's own variables, built once: a Variable is immutable, so every make of every trace shares them
+_BUILT_IN = {name: Variable(name, value, recursive, VarOrigin.DEFAULT)
+             for name, (value, recursive) in DEFAULT_VARIABLES.items()}
+_AUTOMATIC = {name: Variable(name, value, True, VarOrigin.AUTOMATIC) for name, value in _AUTOMATIC_DERIVED.items()}
 
 
 @dataclass(frozen=True)
@@ -187,6 +193,15 @@ class MakeProcess:
         return self.db.variables.define(name, value, origin, recursive=recursive, where=where,
                                         env_overrides=self.env_overrides)
 
+    def _define_default(self, variable: Variable) -> None:
+        """A built-in variable: the weakest origin there is, so it only fills a gap (or replaces
+        another built-in), as define_variable_in_set would decide."""
+        existing = self.db.variables.get(variable.name)
+        if existing is None or existing.origin <= variable.origin:
+            self.db.variables.put(variable if existing is None else
+                                  dataclasses.replace(existing, value=variable.value, recursive=variable.recursive,
+                                                      origin=variable.origin, where=None))
+
     def _decode_env_switches(self, name: str, start: MakeOptions) -> MakeOptions:
         value = self.expander.expand(f"$({name})")
         if OPEN in value:
@@ -262,26 +277,25 @@ class MakeProcess:
         self._define("CURDIR", self.directory, VarOrigin.FILE, recursive=False)
         self._define(MAKELEVEL, str(self.makelevel), VarOrigin.ENVIRONMENT, recursive=False)
         for name in ALWAYS_DEFINED:
-            value, recursive = DEFAULT_VARIABLES[name]
-            self._define(name, value, VarOrigin.DEFAULT, recursive=recursive)
+            self._define_default(_BUILT_IN[name])
         shell = variables.get("SHELL")
         if shell is None:
             self._define("SHELL", "/bin/sh", VarOrigin.DEFAULT, recursive=False)
         else:
             # make never takes SHELL from the environment
             variables.replace(shell, value="/bin/sh", origin=VarOrigin.FILE, recursive=False, where=None)
-        for name, value in _AUTOMATIC_DERIVED.items():
-            self._define(name, value, VarOrigin.AUTOMATIC, recursive=True)
+        for variable in _AUTOMATIC.values():
+            self._define_default(variable)
         self._define_makeflags(with_arguments=False)
         makeflags = variables.get("MAKEFLAGS")
         if makeflags is not None:
             variables.replace(makeflags, export=ExportMode.EXPORT, export_where=None)
         if not options.on("no-builtin-variables"):
-            for name, (value, recursive) in DEFAULT_VARIABLES.items():
+            for name, variable in _BUILT_IN.items():
                 if name not in ALWAYS_DEFINED:
                     if name == "SUFFIXES" and options.on("no-builtin-rules"):
-                        value = ""
-                    self._define(name, value, VarOrigin.DEFAULT, recursive=recursive)
+                        variable = Variable(name, "", False, VarOrigin.DEFAULT)
+                    self._define_default(variable)
         elif options.on("no-builtin-rules"):
             self._define("SUFFIXES", "", VarOrigin.DEFAULT, recursive=False)
         self._define(".DEFAULT_GOAL", "", VarOrigin.FILE, recursive=False)
@@ -763,7 +777,7 @@ class MakeProcess:
                 out[name] = EnvChange(name, None, self.db.undefined_at[name], "makefile")
             else:
                 out[name] = EnvChange(name, None, None, "make")
-        return out
+        return dict(sorted(out.items()))
 
     def export_all_origin(self) -> Origin | None:
         """The line that made make export every variable: a bare `export` or .EXPORT_ALL_VARIABLES."""
@@ -827,7 +841,7 @@ def trace_make(directory: Path, goals: Sequence[str], env: Mapping[str, str], *,
     invocation = Invocation(directory, (*command_line, *goals), make_command, dict(env), {}, (), None)
     top = MakeProcess(trace, invocation)
     trace.active.append((os.path.realpath(directory), invocation.arguments))
-    top.run()
+    succeeded = top.run()
     notes = tuple(MakeNote(kind, message, origin) for kind, message, origin in trace.notes.items)  # type: ignore[arg-type]
     return MakeTrace(directory=Path(top.directory), goals=top.goals, calls=tuple(trace.calls),
-                     makes=tuple(trace.makes), notes=notes, complete=trace.complete)
+                     makes=tuple(trace.makes), notes=notes, complete=trace.complete, succeeded=succeeded)

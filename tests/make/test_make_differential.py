@@ -116,11 +116,9 @@ def check(tree: Path, base: Path, directory: str, arguments: tuple[str, ...], ex
     if any(note.kind == "opaque-condition" for note in trace.notes):
         pytest.skip("a conditional depends on $(shell) output, whose value buildcheck does not know")
     problems = compare(trace, real)
-    errors = [note for note in trace.notes if note.kind in ("error", "limit")]
-    if real.returncode != 0 and not errors:
-        problems.append(f"real make failed ({real.returncode}) and the model predicted no error:\n{real.output}")
-    if real.returncode == 0 and errors:
-        problems.append(f"the model predicted an error and real make succeeded: {errors}")
+    if (real.returncode == 0) != trace.succeeded:
+        problems.append(f"real make exited with {real.returncode}, the model predicted "
+                        f"{'success' if trace.succeeded else 'failure'}: {trace.notes}\n{real.output}")
     assert not problems, "\n".join(problems)
 
 

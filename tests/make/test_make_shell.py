@@ -146,6 +146,9 @@ def test_dash_starts_what_the_model_predicts(tmp_path, line):
     started, _ok, _ = run_model(line, env, tmp_path)
     started = [p for p in started if os.path.basename(p.argv[0]) == "cargo"]
     assert len(started) == len(real)
+    # the commands of a pipeline run at the same time: compare them in argv order
+    started.sort(key=lambda p: p.argv)
+    real.sort(key=lambda record: record["argv"])
     for mine, theirs in zip(started, real):
         assert list(mine.argv[1:]) == theirs["argv"]
         assert os.path.realpath(mine.cwd) == os.path.realpath(theirs["cwd"])
