@@ -490,12 +490,18 @@ class Expander:
             self._call_arguments = saved_arguments
             self._call_depth -= 1
 
+    def _undecided(self, name: str, whole: str, value: str) -> str:
+        """$(if), $(or), $(and) on an opaque value: make would pick a branch; buildcheck cannot."""
+        self.host.note("opaque-condition", _("$({function}) decides on $(shell) output: its value is opaque and its "
+                                             "branches were not expanded").format(function=name), self.location)
+        return self._derived(whole, value)
+
     def _lazy_function(self, name: str, raw_args: list[str], whole: str) -> str:
         if name == "if":
             condition = raw_args[0].strip(SPACE)
             value = self.expand(condition) if condition else ""
             if OPEN in value:
-                return self._derived(whole, value)
+                return self._undecided(name, whole, value)
             chosen = raw_args[1] if value else (raw_args[2] if len(raw_args) > 2 else None)
             return self.expand(chosen) if chosen is not None else ""
         if name == "or":
@@ -505,7 +511,7 @@ class Expander:
                     continue
                 value = self.expand(condition)
                 if OPEN in value:
-                    return self._derived(whole, value)
+                    return self._undecided(name, whole, value)
                 if value:
                     return value
             return ""
@@ -517,7 +523,7 @@ class Expander:
                     return ""
                 value = self.expand(condition)
                 if OPEN in value:
-                    return self._derived(whole, value)
+                    return self._undecided(name, whole, value)
                 if not value:
                     return ""
             return value

@@ -19,6 +19,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from buildcheck.i18n import _
 from buildcheck.make import assign
@@ -725,8 +726,8 @@ class MakeProcess:
         if program.shell_uncertain:
             opaque.add("PWD")
         return CargoCall(cwd=program.cwd, argv=tuple(render(a) for a in program.argv),
-                         env={k: render(v) for k, v in program.env.items()},
-                         changes=changes, opaque=frozenset(opaque), via=(*self.inv.via, step))
+                         env=MappingProxyType({k: render(v) for k, v in program.env.items()}),
+                         changes=MappingProxyType(changes), opaque=frozenset(opaque), via=(*self.inv.via, step))
 
     def _changes(self, program: Started, exported: dict[str, Exported], line: Origin) -> dict[str, EnvChange]:
         """How the program's environment differs from the user's, each difference with its origin."""

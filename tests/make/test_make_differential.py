@@ -86,6 +86,15 @@ FEATURES = [
 ]
 
 
+ODD = [
+    Scenario("odd"),
+    Scenario("odd", ("-n",)),
+    Scenario("odd", ("INHERITED=cli",), {"SEEN_BY_ALL": "env"}),
+    Scenario("odd", ("build-beta",), pwd=True),
+    Scenario("odd", ("CRATE=beta",), directory="oneshell"),
+]
+
+
 def _split(arguments: tuple[str, ...]) -> tuple[list[str], list[str]]:
     options, goals = [], []
     skip_next = False
@@ -122,7 +131,7 @@ def check(tree: Path, base: Path, directory: str, arguments: tuple[str, ...], ex
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("scenario", DAMOCLES + FEATURES, ids=lambda s: s.id)
+@pytest.mark.parametrize("scenario", DAMOCLES + FEATURES + ODD, ids=lambda s: s.id)
 def test_fixture(tmp_path, scenario):
     tree = tmp_path / "tree"
     shutil.copytree(FIXTURES / scenario.fixture, tree)
