@@ -23,7 +23,8 @@ from buildcheck.make.expand import MakeFatal
 from buildcheck.make.result import CargoCall, MakeNote, MakeTrace
 from buildcheck.make.shell import ShellModel
 from buildcheck.make.static import reached_programs
-from buildcheck.make.walk import Invocation, MakeProcess, Trace, trace_make
+from buildcheck.make.process import Invocation, Trace
+from buildcheck.make.walk import MakeRun, trace_make
 
 MAKEFILE_NAMES = ("GNUmakefile", "makefile", "Makefile")
 
@@ -55,7 +56,7 @@ def _has_makefile(directory: Path) -> bool:
 def _candidate_goals(entry: Path, env: Mapping[str, str], workspace: str) -> list[str]:
     """Goals of the Makefile in `entry` whose recipes, or their prerequisites', reach the workspace."""
     trace = Trace(env, max_depth=4, max_bytes=1024 * 1024, shell=ShellModel())
-    process = MakeProcess(trace, Invocation(entry, (), "make", dict(env), {}, (), None))
+    process = MakeRun(trace, Invocation(entry, (), "make", dict(env), {}, (), None))
     try:
         if not process.start() or not process.read_makefiles():
             return [""]

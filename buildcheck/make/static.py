@@ -18,8 +18,10 @@ from pathlib import Path
 from buildcheck.make.expand import MakeFatal
 from buildcheck.make.options import parse_arguments
 from buildcheck.make.recipes import classify, run_command
-from buildcheck.make.shell import ShellModel, ShellUnsupported, Started
-from buildcheck.make.walk import Invocation, MakeProcess, Trace
+from buildcheck.make.shell import ShellModel, Started
+from buildcheck.make.shell_syntax import ShellUnsupported
+from buildcheck.make.process import Invocation, Trace
+from buildcheck.make.walk import MakeRun
 from buildcheck.model import Origin
 
 
@@ -76,7 +78,7 @@ def reached_programs(directory: Path, env: Mapping[str, str], *, arguments: Sequ
         scanned = memo[key] = _Scanned()   # a loop back into a directory being read adds nothing
         if depth > max_depth:
             return scanned
-        process = MakeProcess(trace, Invocation(where, tuple(scan_arguments), "make", dict(scan_env), {}, (), None))
+        process = MakeRun(trace, Invocation(where, tuple(scan_arguments), "make", dict(scan_env), {}, (), None))
         try:
             if not process.start() or not process.read_makefiles():
                 return scanned
@@ -97,11 +99,11 @@ def reached_programs(directory: Path, env: Mapping[str, str], *, arguments: Sequ
                     continue
                 unique = list(dict.fromkeys(rule.prerequisites))
                 try:
-                    commands, exported, choice = process.recipe_commands(target, None, rule, list(rule.prerequisites),
-                                                                         unique, list(rule.order_only), unique)
+                    commands, environment, choice = process.recipe_commands(
+                        target, None, rule, list(rule.prerequisites), unique, list(rule.order_only), unique)
+                    child_env = {name: item.value for name, item in environment().items()} if commands else {}
                 except (MakeFatal, RecursionError):
                     continue
-                child_env = {name: item.value for name, item in exported.items()}
                 for command in commands:
                     try:
                         started = run_command(command, child_env, Path(process.directory), trace.registry, choice,

@@ -8,7 +8,8 @@ import pytest
 
 from buildcheck.make.shell import ShellModel
 from buildcheck.make.variables import ExportMode, VarOrigin
-from buildcheck.make.walk import Invocation, MakeProcess, Trace
+from buildcheck.make.process import Invocation, MakeProcess, Trace
+from buildcheck.make.walk import MakeRun
 from buildcheck.model import Origin
 
 
@@ -20,7 +21,7 @@ def read(tmp_path: Path, text: str, env: dict[str, str] | None = None, arguments
         (tmp_path / name).write_text(content)
     env = dict(env or {})
     trace = Trace(env, max_depth=4, max_bytes=1 << 20, shell=ShellModel())
-    process = MakeProcess(trace, Invocation(tmp_path, arguments, "make", env, {}, (), None))
+    process = MakeRun(trace, Invocation(tmp_path, arguments, "make", env, {}, (), None))
     return process, trace
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from buildcheck.make.walk import Invocation, MakeProcess, Trace
+from buildcheck.make.process import Invocation, MakeProcess, Trace
 from buildcheck.make.shell import ShellModel
 
 from .oracle import CAN_RUN, MAKE, SKIP_REASON

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from buildcheck.make.opaque import OpaqueRegistry
-from buildcheck.make.shell import ShellSimulation, ShellUnsupported, make_split, parse, unwrap
+from buildcheck.make.shell import ShellSimulation, make_split, unwrap
+from buildcheck.make.shell_syntax import ShellUnsupported, parse
 
 from .oracle import HAS_PROC_ENVIRON, SH_IS_DASH, fake_bin
 
