@@ -467,6 +467,11 @@ class MakefileReader:
 
     def _record_rule(self, pending: _PendingRule) -> None:
         parsed = pending.line
+        if ".POSIX" in parsed.targets:
+            # read.c: .POSIX makes the shell run with -e, unless the makefile set .SHELLFLAGS itself
+            self.db.variables.define(".SHELLFLAGS", "-ec", VarOrigin.DEFAULT, recursive=False, where=None)
+            self.notes.add("unsupported", _(".POSIX: the shell runs with -e; make's other POSIX behaviours are "
+                                            "not modelled"), pending.origin)
         prerequisites, order_only = _split_order_only(parsed.prerequisites)
         prerequisites = [p for name in prerequisites for p in self._glob_prerequisite(name)]
         order_only = [p for name in order_only for p in self._glob_prerequisite(name)]

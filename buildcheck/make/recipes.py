@@ -120,6 +120,24 @@ class ShellChoice:
     def default(self) -> bool:
         return self.shell == DEFAULT_SHELL and self.flags in ("-c", "-ec") and not self.one_shell
 
+    @property
+    def errexit(self) -> bool:
+        """`-e` among the shell flags (`.SHELLFLAGS = -ec`, or .POSIX): a failing command ends the line."""
+        words = self.flags.split()
+        return any(w.startswith("-") and not w.startswith("--") and w != "-o" and "e" in w[1:] for w in words) or \
+            any(a == "-o" and b == "errexit" for a, b in zip(words, words[1:]))
+
+    def model(self, sh: ShellModel) -> ShellModel | None:
+        """The shell to model: `sh` is what /bin/sh is; None for a shell buildcheck does not know."""
+        name = os.path.basename(self.shell)
+        if self.shell == DEFAULT_SHELL:
+            return sh
+        if name == "bash":
+            return ShellModel("bash")
+        if name in ("dash", "sh"):
+            return ShellModel("dash") if name == "dash" else sh
+        return None
+
 
 @dataclass(frozen=True)
 class CommandOutcome:
@@ -150,7 +168,8 @@ def run_command(command: CommandLine, env: Mapping[str, str], cwd: Path, registr
                               frozenset(changed), shell_uncertain=OPEN in command.text)
             succeeded = runner(program)
             return CommandOutcome((program,), False, succeeded, None if succeeded else final[0], ())
-    simulation = ShellSimulation(env, cwd, registry, command.origin, model, runner, directory_exists)
+    simulation = ShellSimulation(env, cwd, registry, command.origin, choice.model(model) or model, runner,
+                                 directory_exists, errexit=choice.errexit)
     succeeded = simulation.run(command.text)
     return CommandOutcome(tuple(simulation.started), True, succeeded, simulation.failure,
                           tuple(simulation.skipped_after_or))

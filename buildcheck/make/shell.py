@@ -40,9 +40,15 @@ MAX_COMMANDS = 10000
 
 @dataclass(frozen=True)
 class ShellModel:
-    """What the shell adds to the environment of the commands it starts."""
+    """Which shell /bin/sh is, for what it adds to the environment of the commands it starts.
 
-    name: Literal["dash", "bash", "other"] = "dash"
+    dash  (Debian, Ubuntu) exports PWD, and OLDPWD after `cd`.
+    bash  (Fedora, Arch, or SHELL = /bin/bash) also exports SHLVL (one more than it was, one less
+          again for a command it execs as its last: the last of the line or of a subshell, or
+          `exec`), `_` (the path of the program), and drops an OLDPWD that is not a directory.
+    """
+
+    name: Literal["dash", "bash"] = "dash"
 
 
 # ---- make's own splitting (no shell) ---------------------------------------------------------
@@ -189,12 +195,13 @@ class ShellSimulation:
 
     def __init__(self, env: Mapping[str, str], cwd: Path, registry: OpaqueRegistry, origin: Origin | None,
                  model: ShellModel = ShellModel(), runner: Runner = always_succeeds,
-                 directory_exists: Callable[[Path], bool] = Path.is_dir) -> None:
+                 directory_exists: Callable[[Path], bool] = Path.is_dir, *, errexit: bool = False) -> None:
         self.registry = registry
         self.origin = origin
         self.model = model
         self.runner = runner
         self.directory_exists = directory_exists
+        self.errexit = errexit   # `sh -e` (.SHELLFLAGS = -ec): a failing command ends the line
         self.failure: str | None = None
         self.started: list[Started] = []
         self.skipped_after_or: list[str] = []
@@ -207,56 +214,75 @@ class ShellSimulation:
             variables["PWD"] = pwd
             changed.add("PWD")
         exported.add("PWD")
+        if model.name == "bash":
+            level = env.get("SHLVL", "")
+            variables["SHLVL"] = str(int(level) + 1 if level.isdigit() else 1)
+            exported.add("SHLVL")
+            changed.add("SHLVL")
+            if "OLDPWD" in env and not os.path.isdir(env["OLDPWD"]):
+                del variables["OLDPWD"]
+                exported.discard("OLDPWD")
+                changed.add("OLDPWD")
         self.state = _State(cwd, pwd, variables, exported, changed)
 
     def run(self, text: str) -> bool:
         """Simulate the command line; True when it succeeds (its last list's status)."""
         status = True
-        for item in parse(text):
+        items = parse(text)
+        for index, item in enumerate(items):
             if not self.state.alive:
                 break
-            status = self._and_or(item, self.state)
+            status = self._and_or(item, self.state, tail=index == len(items) - 1)
         if self.state.exit_status is not None:
             return self.state.exit_status == 0
         return status
 
     # -- structure
 
-    def _and_or(self, item: AndOr, state: _State) -> bool:
-        status = self._pipeline(item.pipelines[0], state)
-        for connector, pipeline in zip(item.connectors, item.pipelines[1:]):
+    def _and_or(self, item: AndOr, state: _State, *, tail: bool) -> bool:
+        """`tail`: this list is the last thing its shell (or subshell) runs, so bash execs the last
+        command of it."""
+        last = len(item.pipelines) - 1
+        status = self._pipeline(item.pipelines[0], state, tail=tail and last == 0)
+        ran_last = last == 0
+        for index, (connector, pipeline) in enumerate(zip(item.connectors, item.pipelines[1:]), start=1):
             if not state.alive:
                 break
-            if connector == "&&" and status:
-                status = self._pipeline(pipeline, state)
-            elif connector == "||" and not status:
-                status = self._pipeline(pipeline, state)
+            if connector == "&&" and status or connector == "||" and not status:
+                status = self._pipeline(pipeline, state, tail=tail and index == last)
+                ran_last = index == last
             elif connector == "||":
                 self.skipped_after_or.append(_describe(pipeline))
+        if self.errexit and not status and ran_last and not item.pipelines[-1].negated and state.alive:
+            state.alive = False
+            state.exit_status = 1
         return status
 
-    def _pipeline(self, pipeline: Pipeline, state: _State) -> bool:
+    def _pipeline(self, pipeline: Pipeline, state: _State, *, tail: bool) -> bool:
         status = True
+        single = len(pipeline.commands) == 1
         for command in pipeline.commands:
             # every element of a multi-command pipeline runs in a subshell
-            target = _copy(state) if len(pipeline.commands) > 1 else state
-            status = self._command(command, target)
+            target = state if single else _copy(state)
+            status = self._command(command, target, tail=tail and single)
             if target is not state and target.exit_status is not None:
                 status = target.exit_status == 0
         return (not status) if pipeline.negated else status
 
-    def _command(self, command: SimpleCommand | Group, state: _State) -> bool:
+    def _command(self, command: SimpleCommand | Group, state: _State, *, tail: bool) -> bool:
         if isinstance(command, Group):
             inner = _copy(state) if command.subshell else state
             status = True
-            for item in command.body:
+            for index, item in enumerate(command.body):
                 if not inner.alive:
                     break
-                status = self._and_or(item, inner)
+                # a subshell is a shell of its own: its last list is its tail
+                last = index == len(command.body) - 1
+                status = self._and_or(item, inner, tail=last and (command.subshell or tail))
             if command.subshell and inner.exit_status is not None:
                 return inner.exit_status == 0
             return status
-        return self._simple(command, state)
+        return self._simple(command, state, tail=tail)
 
     # -- expansion
 
@@ -308,7 +334,7 @@ class ShellSimulation:
 
     # -- commands
 
-    def _simple(self, command: SimpleCommand, state: _State) -> bool:
+    def _simple(self, command: SimpleCommand, state: _State, *, tail: bool) -> bool:
         argv = self._expand_all(command.words, state)
         prefix = {name: "".join(self._expand_word(value, state, split=False)) for name, value in command.assignments}
         if not argv:
@@ -317,7 +343,7 @@ class ShellSimulation:
                 if name in state.exported:
                     state.changed.add(name)
             return True
-        return self._run(argv, prefix, state)
+        return self._run(argv, prefix, state, tail=tail)
 
     def _fail(self, state: _State, reason: str, *, exit_shell: bool = False) -> bool:
         self.failure = reason
@@ -327,7 +353,8 @@ class ShellSimulation:
             state.exit_status = 2
         return False
 
-    def _run(self, argv: list[str], prefix: dict[str, str], state: _State) -> bool:
+    def _run(self, argv: list[str], prefix: dict[str, str], state: _State, *, tail: bool = False,
+             by_exec: bool = False) -> bool:
         name = argv[0]
         if name in ("true", ":", "echo", "printf", "test", "[", "set", "shift", "wait", "umask", "ulimit", "trap",
                     "hash", "type", "times", "read", "readonly", "local", "return"):
@@ -369,15 +396,23 @@ class ShellSimulation:
             rest = argv[1:]
             if name == "command" and rest and rest[0] == "-p":
                 rest = rest[1:]
-            status = self._run(rest, prefix, state) if rest else True
             if name == "exec":
+                status = self._run(rest, prefix, state, tail=True, by_exec=True) if rest else True
                 state.alive = False
-            return status
+                return status
+            return self._run(rest, prefix, state, tail=tail) if rest else True
         if name in ("eval", ".", "source", "alias"):
             raise ShellUnsupported(name)
         env = {key: state.variables[key] for key in state.exported if key in state.variables}
         env.update(prefix)
         shell_set = set(state.changed) | set(prefix)
+        if self.model.name == "bash":
+            if tail:
+                env["SHLVL"] = str(int(env["SHLVL"]) - 1)   # exec'd, not forked: bash undoes its increment
+            if not by_exec:
+                found = find_program(name, env, state.cwd)
+                env["_"] = found or name
+                shell_set.add("_")
         return self._start(argv, env, shell_set, state)
 
     def _start(self, argv: list[str], env: dict[str, str], shell_set: set[str], state: _State) -> bool:
@@ -415,6 +450,18 @@ class ShellSimulation:
         state.pwd = logical
         state.cwd = physical
         return True
+
+
+def find_program(name: str, env: Mapping[str, str], cwd: Path) -> str | None:
+    """Where execvp would find a program (reads the file system only)."""
+    if "/" in name:
+        path = name if name.startswith("/") else os.path.join(cwd, name)
+        return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
+    for directory in env.get("PATH", "/bin:/usr/bin").split(":"):
+        candidate = os.path.join(directory or str(cwd), name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
 
 
 def unwrap(argv: list[str], env: dict[str, str], shell_set: set[str]

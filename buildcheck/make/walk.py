@@ -32,7 +32,7 @@ from buildcheck.make.process import Invocation, MakeProcess, Trace
 from buildcheck.make.provenance import environment_changes
 from buildcheck.make.recipes import CommandLine, ShellChoice, classify, command_lines, run_command
 from buildcheck.make.result import CargoCall, EnvChange, MakeNote, MakeStep, MakeTrace
-from buildcheck.make.shell import ShellModel, Started
+from buildcheck.make.shell import ShellModel, Started, find_program
 from buildcheck.make.shell_syntax import ShellUnsupported
 from buildcheck.make.variables import Scope, VarOrigin, VariableSet
 from buildcheck.model import Origin
@@ -305,10 +305,11 @@ class MakeRun(MakeProcess):
         shell = expander.expand("$(SHELL)")
         flags = expander.expand("$(.SHELLFLAGS)")
         one_shell = self.db.is_target(".ONESHELL")
-        if shell != "/bin/sh":
-            self.trace.note("unsupported", _("recipes run with SHELL={shell}; buildcheck models /bin/sh").format(
-                shell=self.trace.registry.render(shell)), None)
-        return ShellChoice(shell, flags, one_shell)
+        choice = ShellChoice(shell, flags, one_shell)
+        if choice.model(self.trace.shell) is None:
+            self.trace.note("unsupported", _("recipes run with SHELL={shell}; buildcheck models sh, dash and "
+                                             "bash").format(shell=self.trace.registry.render(shell)), None)
+        return choice
 
     def _one_shell_command(self, lines: tuple[RecipeLine, ...], expanded: list[str]) -> list[CommandLine]:
         if not lines:
@@ -381,7 +382,7 @@ class MakeRun(MakeProcess):
             for argument in program.argv[1:]:
                 if not argument.startswith("-") and OPEN not in argument:
                     self.trace.made_directories.add(os.path.realpath(program.cwd / argument))
-        if _find_program(name, program.env, program.cwd) is None:
+        if find_program(name, program.env, program.cwd) is None:
             return False
         return True
 
@@ -421,18 +422,6 @@ class MakeRun(MakeProcess):
             return MakeRun(trace, invocation).run()
         finally:
             trace.active.pop()
-
-
-def _find_program(name: str, env: Mapping[str, str], cwd: Path) -> str | None:
-    """Where execvp would find a program (reads the file system only)."""
-    if "/" in name:
-        path = name if name.startswith("/") else os.path.join(cwd, name)
-        return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
-    for directory in env.get("PATH", "/bin:/usr/bin").split(":"):
-        candidate = os.path.join(directory or str(cwd), name)
-        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return None
 
 
 def trace_make(directory: Path, goals: Sequence[str], env: Mapping[str, str], *, command_line: Sequence[str] = (),

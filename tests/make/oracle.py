@@ -31,15 +31,17 @@ if MAKE:
     except (OSError, subprocess.SubprocessError):
         IS_GNU_MAKE_43 = False
 HAS_PROC_ENVIRON = Path("/proc/self/environ").exists()
-SH_IS_DASH = os.path.realpath("/bin/sh").endswith("dash")
+_SH = os.path.basename(os.path.realpath("/bin/sh"))
+# the shell model to trace with: what /bin/sh is here (None: neither dash nor bash)
+SH_MODEL = "dash" if _SH.startswith("dash") else ("bash" if _SH.startswith("bash") else None)
 CAN_RUN = bool(MAKE) and IS_GNU_MAKE_43 and HAS_PROC_ENVIRON
 SKIP_REASON = "needs GNU make 4.x and /proc (Linux)"
 
 # Variables the comparison leaves out, and why:
 #   MAKE_TERMOUT / MAKE_TERMERR: make sets them only when its stdout / stderr is a terminal (the tests
 #     run it with pipes); buildcheck cannot know the user's terminal and does not model them.
-#   PWD / OLDPWD are compared only when /bin/sh is dash: they are what the shell adds (bash adds
-#     SHLVL and `_` as well), and buildcheck models dash.
+#   PWD, OLDPWD, SHLVL and `_` are what the shell adds: compared when /bin/sh is dash or bash (the
+#     shells buildcheck models), left out otherwise.
 ALWAYS_EXCLUDED = frozenset({"MAKE_TERMOUT", "MAKE_TERMERR"})
 SHELL_OWNED = frozenset({"PWD", "OLDPWD", "SHLVL", "_"})
 
@@ -105,7 +107,8 @@ def recipe_calls(run: RealRun) -> list[Recorded]:
     return [call for call in run.calls if call.argv[:1] != ("metadata",)]
 
 
-def compare_call(predicted: CargoCall, real: Recorded, *, compare_shell_vars: bool = SH_IS_DASH) -> list[str]:
+def compare_call(predicted: CargoCall, real: Recorded, *, compare_shell_vars: bool = SH_MODEL is not None
+                 ) -> list[str]:
     """Differences between one predicted and one real cargo process (empty when they agree)."""
     problems: list[str] = []
     if os.path.realpath(predicted.cwd) != os.path.realpath(real.cwd):

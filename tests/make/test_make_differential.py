@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from buildcheck.make import trace_make
+from buildcheck.make import ShellModel, trace_make
 
 from .makegen import generate
-from .oracle import CAN_RUN, SKIP_REASON, compare, fake_bin, run_make
+from .oracle import CAN_RUN, SH_MODEL, SKIP_REASON, compare, fake_bin, run_make
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures" / "make"
 
@@ -95,6 +95,14 @@ ODD = [
 ]
 
 
+SHELLS = [
+    Scenario("shells"),
+    Scenario("shells", env={"SHLVL": "3", "OLDPWD": "/nonexistent"}),
+    Scenario("shells", ("-k",), {"SHLVL": "not-a-number"}),
+    Scenario("shells", ("piped",), pwd=True),
+]
+
+
 def _split(arguments: tuple[str, ...]) -> tuple[list[str], list[str]]:
     options, goals = [], []
     skip_next = False
@@ -120,7 +128,7 @@ def check(tree: Path, base: Path, directory: str, arguments: tuple[str, ...], ex
     if pwd:
         env["PWD"] = str(cwd)
     options, goals = _split(arguments)
-    trace = trace_make(cwd, goals, env, command_line=options)
+    trace = trace_make(cwd, goals, env, command_line=options, shell=ShellModel(SH_MODEL or "dash"))
     real = run_make(cwd, list(arguments), env, log=log)
     if any(note.kind == "opaque-condition" for note in trace.notes):
         pytest.skip("a conditional depends on $(shell) output, whose value buildcheck does not know")
@@ -131,7 +139,7 @@ def check(tree: Path, base: Path, directory: str, arguments: tuple[str, ...], ex
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("scenario", DAMOCLES + FEATURES + ODD, ids=lambda s: s.id)
+@pytest.mark.parametrize("scenario", DAMOCLES + FEATURES + ODD + SHELLS, ids=lambda s: s.id)
 def test_fixture(tmp_path, scenario):
     tree = tmp_path / "tree"
     shutil.copytree(FIXTURES / scenario.fixture, tree)

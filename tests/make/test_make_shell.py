@@ -1,11 +1,12 @@
-"""The shell model: make's own word splitting, and what /bin/sh starts for a recipe line.
+"""The shell model: make's own word splitting, and what the shell starts for a recipe line.
 
-The second half runs each line through the real /bin/sh (when it is dash, the shell modelled)
-with the fake cargo first on PATH, and compares argv, directory and environment.
+The second half runs each line through the real dash and bash (those installed) with the fake
+cargo first on PATH, and compares argv, directory and environment with the model of that shell.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -13,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from buildcheck.make.opaque import OpaqueRegistry
-from buildcheck.make.shell import ShellSimulation, make_split, unwrap
+from buildcheck.make.shell import ShellModel, ShellSimulation, make_split, unwrap
 from buildcheck.make.shell_syntax import ShellUnsupported, parse
 
-from .oracle import HAS_PROC_ENVIRON, SH_IS_DASH, fake_bin
+from .oracle import HAS_PROC_ENVIRON, fake_bin
 
 
 @pytest.mark.parametrize("line, argv", [
@@ -113,7 +114,7 @@ def test_parser_handles_nesting():
     assert len(parse("{ a; b; } && (c || d) | e")) == 1
 
 
-# ---- against the real /bin/sh -------------------------------------------------------------------
+# ---- against the real shells -------------------------------------------------------------------
 
 LINES = [
     "cargo build --release --workspace --features=\"cuda\"",
@@ -132,20 +133,28 @@ LINES = [
     "{ cd sub; cargo grouped; } ; cargo after",
     "cargo one | cargo two",
     "A=1 B=\"2 3\" cargo env",
+    "cargo first; (cd sub; cargo second) | cargo third; cargo last",
+    "false || cargo rescued",
 ]
 
+SHELLS = [("/bin/dash", "dash"), ("/bin/bash", "bash")]
 
-@pytest.mark.skipif(not (SH_IS_DASH and HAS_PROC_ENVIRON), reason="/bin/sh is not dash, or no /proc")
+
+@pytest.mark.skipif(not HAS_PROC_ENVIRON, reason="needs /proc (Linux)")
+@pytest.mark.parametrize("shell, model", SHELLS, ids=[name for _path, name in SHELLS])
+@pytest.mark.parametrize("extra_env", [{}, {"SHLVL": "4", "OLDPWD": "/nonexistent"}], ids=["plain", "shlvl"])
 @pytest.mark.parametrize("line", LINES)
-def test_dash_starts_what_the_model_predicts(tmp_path, line):
+def test_the_shell_starts_what_the_model_predicts(tmp_path, line, shell, model, extra_env):
+    if not os.path.exists(shell):
+        pytest.skip(f"{shell} is not installed")
     (tmp_path / "sub").mkdir()
     bin_dir, log = fake_bin(tmp_path)
-    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": "/home/someone", "PWD": str(tmp_path)}
-    subprocess.run(["/bin/sh", "-c", line], cwd=tmp_path, env=env, capture_output=True, timeout=30)
-    import json
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": "/home/someone", "PWD": str(tmp_path), **extra_env}
+    subprocess.run([shell, "-c", line], cwd=tmp_path, env=env, capture_output=True, timeout=30)
     real = [json.loads(record) for record in log.read_text().splitlines()] if log.exists() else []
-    started, _ok, _ = run_model(line, env, tmp_path)
-    started = [p for p in started if os.path.basename(p.argv[0]) == "cargo"]
+    simulation = ShellSimulation(env, tmp_path, OpaqueRegistry(), None, ShellModel(model))
+    simulation.run(line)
+    started = [p for p in simulation.started if os.path.basename(p.argv[0]) == "cargo"]
     assert len(started) == len(real)
     # the commands of a pipeline run at the same time: compare them in argv order
     started.sort(key=lambda p: p.argv)
@@ -154,3 +163,16 @@ def test_dash_starts_what_the_model_predicts(tmp_path, line):
         assert list(mine.argv[1:]) == theirs["argv"]
         assert os.path.realpath(mine.cwd) == os.path.realpath(theirs["cwd"])
         assert dict(mine.env) == theirs["env"]
+
+
+@pytest.mark.skipif(not (HAS_PROC_ENVIRON and os.path.exists("/bin/dash")), reason="needs /proc and dash")
+@pytest.mark.parametrize("line", ["false; cargo never", "cargo a && false; cargo never", "false && cargo x; cargo yes",
+                                  "! cargo negated; cargo after", "(false); cargo never"])
+def test_errexit_as_sh_minus_e(tmp_path, line):
+    bin_dir, log = fake_bin(tmp_path)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+    subprocess.run(["/bin/dash", "-ec", line], cwd=tmp_path, env=env, capture_output=True, timeout=30)
+    real = [json.loads(record)["argv"] for record in log.read_text().splitlines()] if log.exists() else []
+    simulation = ShellSimulation(env, tmp_path, OpaqueRegistry(), None, errexit=True)
+    simulation.run(line)
+    assert [list(p.argv[1:]) for p in simulation.started] == real
