@@ -149,7 +149,7 @@ class MakeProcess:
         value = self.expander.expand(f"$({name})")
         if OPEN in value:
             self.trace.note("opaque", _("{name} depends on $(shell) output; its switches were not read").format(
-                name=name), None)
+                name=name), Origin.environment(name))
             return start
         return parse_arguments(split_makeflags(value), from_env=True, start=start)
 
@@ -317,7 +317,7 @@ class MakeProcess:
                     return False
                 return True
         self.trace.note("no-makefile", _("no GNUmakefile, makefile or Makefile in {directory}").format(
-            directory=self.directory), self.inv.started_by, incomplete=not self.options.goals)
+            directory=self.directory), self.makefile_origin(), incomplete=not self.options.goals)
         return True
 
     def after_reading(self) -> None:
@@ -346,9 +346,10 @@ class MakeProcess:
             self.db.export_all = True
         if self.db.is_target(".SECONDEXPANSION"):
             self.trace.note("unsupported", _(".SECONDEXPANSION is not modelled: prerequisites are expanded once"),
-                            None)
+                            self.db.rules_for(".SECONDEXPANSION")[0].origin)
         if self.db.is_target(".DEFAULT"):
-            self.trace.note("unsupported", _("the .DEFAULT rule is not modelled"), None)
+            self.trace.note("unsupported", _("the .DEFAULT rule is not modelled"),
+                            self.db.rules_for(".DEFAULT")[0].origin)
         goals = self.options.goals
         if not goals:
             default = self.db.variables.get(".DEFAULT_GOAL")
@@ -357,13 +358,19 @@ class MakeProcess:
                 text = self.expander.value_of(default)
             names = words(text)
             if len(names) > 1:
-                raise MakeFatal(_(".DEFAULT_GOAL contains more than one target"), None)
+                raise MakeFatal(_(".DEFAULT_GOAL contains more than one target"), self.makefile_origin())
             if not names:
                 if self.makefile is not None:
-                    raise MakeFatal(_("No targets"), None)
+                    raise MakeFatal(_("No targets"), self.makefile_origin())
                 return
             goals = tuple(names)
         self.goals = goals
+
+    def makefile_origin(self) -> Origin | None:
+        """Where to point when no line is to blame: the line that started this make, or its makefile."""
+        if self.inv.started_by is not None:
+            return self.inv.started_by
+        return Origin.file(str(self.makefile)) if self.makefile is not None else Origin.file(self.directory)
 
     def _pattern_for(self, name: str) -> tuple[Rule, str] | None:
         """The first pattern rule of the makefiles that can make `name` (its prerequisites exist or

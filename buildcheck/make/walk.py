@@ -89,11 +89,11 @@ class MakeRun(MakeProcess):
             self.trace.note("limit", limit.message, limit.origin, incomplete=True)
         except RecursionError:
             # the bounds above keep ordinary makefiles far from Python's stack limit; this is the last guard
-            self.trace.note("limit", _("the makefiles nest too deeply for buildcheck to follow"), self.inv.started_by,
-                            incomplete=True)
+            self.trace.note("limit", _("the makefiles nest too deeply for buildcheck to follow"),
+                            self.makefile_origin(), incomplete=True)
         except MakeFatal as fatal:
             self.trace.note("error", _("make in {directory} would stop: {message}").format(
-                directory=self.directory, message=fatal.message), fatal.origin or self.inv.started_by,
+                directory=self.directory, message=fatal.message), fatal.origin or self.makefile_origin(),
                 incomplete=True)
         except CommandFailed as failed:
             self.trace.note("error", _("make in {directory} would stop: {message}").format(
@@ -192,6 +192,8 @@ class MakeRun(MakeProcess):
                                    rule.origin, rule.recipe_prefix, pattern=rule.targets[0], stem=stem)
                 prerequisites = list(recipe_rule.prerequisites) + prerequisites
                 order_only = list(recipe_rule.order_only) + order_only
+        if needed_by is None:
+            needed_by = self.makefile_origin()
         if not rules and recipe_rule is None and not phony and not self._exists(name):
             if parent is None:
                 message = _("No rule to make target '{name}'").format(name=name)
@@ -308,7 +310,8 @@ class MakeRun(MakeProcess):
         choice = ShellChoice(shell, flags, one_shell)
         if choice.model(self.trace.shell) is None:
             self.trace.note("unsupported", _("recipes run with SHELL={shell}; buildcheck models sh, dash and "
-                                             "bash").format(shell=self.trace.registry.render(shell)), None)
+                                             "bash").format(shell=self.trace.registry.render(shell)),
+                            self.makefile_origin())
         return choice
 
     def _one_shell_command(self, lines: tuple[RecipeLine, ...], expanded: list[str]) -> list[CommandLine]:
@@ -435,6 +438,7 @@ def trace_make(directory: Path, goals: Sequence[str], env: Mapping[str, str], *,
     top = MakeRun(trace, invocation)
     trace.active.append((os.path.realpath(directory), invocation.arguments))
     succeeded = top.run()
-    notes = tuple(MakeNote(kind, message, origin) for kind, message, origin in trace.notes.items)  # type: ignore[arg-type]
+    notes = tuple(MakeNote(kind, message, origin)  # type: ignore[arg-type]
+                  for kind, message, origin in trace.notes.items)
     return MakeTrace(directory=Path(top.directory), goals=top.goals, calls=tuple(trace.calls),
                      makes=tuple(trace.makes), notes=notes, complete=trace.complete, succeeded=succeeded)

@@ -84,7 +84,8 @@ def test_export_names_are_expanded(tmp_path):
 
 
 def test_damocles_feature_conditionals(tmp_path):
-    text = (Path(__file__).resolve().parent.parent.parent / "fixtures/make/damocles/damocles-worker/Makefile").read_text()
+    fixtures = Path(__file__).resolve().parent.parent.parent / "fixtures" / "make"
+    text = (fixtures / "damocles" / "damocles-worker" / "Makefile").read_text()
     for env, flags in [({}, ""), ({"FFI_USE_CUDA": "1"}, '--features="cuda"'),
                        ({"FFI_USE_CUDA": "0"}, '--features="cuda"'),          # any non-empty value
                        ({"DAMOCLES_WORKER_FEATURES": " a  b "}, '--features="a b"'),

@@ -211,3 +211,18 @@ def test_an_unknown_option_is_an_error(tmp_path):
     tree(tmp_path, {"Makefile": "all:\n\tcargo build\n"})
     trace = trace_make(tmp_path, [], ENV, command_line=["--no-such-option"])
     assert trace.calls == () and trace.notes[0].kind == "error"
+
+
+def test_makefiles_from_the_environment_and_from_f(tmp_path):
+    tree(tmp_path, {"common.mk": "export FROM_COMMON = yes\n", "other.mk": "go:\n\tcargo other\n",
+                    "Makefile": "all:\n\tcargo default\n\t$(MAKE) -f other.mk go\n"})
+    trace = trace_make(tmp_path, [], {**ENV, "MAKEFILES": "common.mk"})
+    assert argvs(trace) == ["default", "other"]
+    assert all(call.env["FROM_COMMON"] == "yes" for call in trace.calls)
+    assert trace.goals == ("all",)   # a file from MAKEFILES never sets the default goal
+
+
+def test_notes_point_somewhere(tmp_path):
+    tree(tmp_path, {"Makefile": "X = 1\n"})
+    trace = trace_make(tmp_path, [], ENV)
+    assert trace.notes and all(note.origin is not None for note in trace.notes)
