@@ -12,6 +12,7 @@ write a file (`$(file >...)`), or print (`$(info ...)`, `$(warning ...)` expand 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -79,6 +80,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "if": FunctionSpec(2, 3, False), "or": FunctionSpec(1, 0, False), "and": FunctionSpec(1, 0, False),
     "value": FunctionSpec(0, 1, True), "eval": FunctionSpec(0, 1, True), "file": FunctionSpec(1, 2, True),
 }
+
+_RUNS_CARGO = re.compile(r"(^|[\s;&|(/])cargo(\s|$)")
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
@@ -379,6 +382,9 @@ class Expander:
         if name == "shell":
             # named after the command as make would run it (expanded), not as written
             command = self.registry.render(args[0] if args else "")
+            if _RUNS_CARGO.search(command):
+                self.host.note("opaque", _("$(shell {command}) runs cargo while make expands it; buildcheck does not "
+                                           "trace it").format(command=command), self.location)
             return self.registry.token(f"$(shell {command})", self.location)
         if name in ("info", "warning"):
             return ""

@@ -102,6 +102,14 @@ def test_shell_is_never_run_and_becomes_opaque():
     assert source.origin == Origin.file("Makefile", 7)
 
 
+def test_a_shell_that_runs_cargo_is_reported():
+    expander, _, host = make_expander()
+    expander.expand("$(shell cargo metadata --format-version=1 | jq -r .target_directory)")
+    expander.expand("$(shell git describe)")
+    assert [kind for kind, _message in host.notes] == ["opaque"]
+    assert "cargo metadata" in host.notes[0][1]
+
+
 def test_functions_of_opaque_values_are_opaque_and_named_after_the_reference():
     expander, _, _ = make_expander(V="$(shell uname -m)")
     value = expander.expand("$(subst -,.,$(V))")
