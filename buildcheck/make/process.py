@@ -165,9 +165,13 @@ class MakeProcess:
         self.command_origin[name] = where
 
     def start(self) -> bool:
+        """Everything make does before reading makefiles; False when make would stop already."""
+        return self._read_switches() and self._change_directory() and self._define_own_variables()
+
+    def _read_switches(self) -> bool:
+        """The environment, then GNUMAKEFLAGS and MAKEFLAGS, then the command line (main.c order)."""
         inv = self.inv
-        variables = self.db.variables
-        self.shell_value = import_environment(variables, inv.env, inv.changes)
+        self.shell_value = import_environment(self.db.variables, inv.env, inv.changes)
         options = self._decode_env_switches("GNUMAKEFLAGS", MakeOptions())
         self._define("GNUMAKEFLAGS", "", VarOrigin.ENVIRONMENT, recursive=False)
         options = self._decode_env_switches("MAKEFLAGS", options)
@@ -184,31 +188,37 @@ class MakeProcess:
                 option=options.unknown[0]), inv.started_by, incomplete=True)
             return False
         self._note_unsupported(options)
-        goals = options.goals
-        if goals:
-            self._define("MAKECMDGOALS", " ".join(goals), VarOrigin.DEFAULT, recursive=False)
+        self.options = options
+        if options.goals:
+            self._define("MAKECMDGOALS", " ".join(options.goals), VarOrigin.DEFAULT, recursive=False)
         self._define("MAKE_COMMAND", inv.program, VarOrigin.DEFAULT, recursive=False)
         self._define("MAKE", "$(MAKE_COMMAND)", VarOrigin.DEFAULT, recursive=True)
         if self.command_variables:
+            # what sub-makes receive through MAKEFLAGS: a copy taken now, before any makefile's override
             parts = []
             for name in self.command_variables:
-                variable = variables.get(name)
+                variable = self.db.variables.get(name)
                 if variable is None:
                     continue
                 parts.append(quote_for_env(name) + ("" if variable.recursive else ":") + "=" +
                              quote_for_env(variable.value))
             self._define("-*-command-variables-*-", " ".join(parts), VarOrigin.AUTOMATIC, recursive=False)
             self._define("MAKEOVERRIDES", "${-*-command-variables-*-}", VarOrigin.ENVIRONMENT, recursive=True)
-        cwd = inv.cwd
+        return True
+
+    def _change_directory(self) -> bool:
+        """-C, each relative to the one before; then MAKELEVEL and whether to print directories."""
+        cwd = self.inv.cwd
+        options = self.options
         for directory in options.arguments("directory"):
             target = Path(os.path.expanduser(directory)) if directory.startswith("~") else Path(directory)
             cwd = target if target.is_absolute() else cwd / target
             if not cwd.is_dir():
                 self.trace.note("error", _("make would stop: {directory}: No such file or directory").format(
-                    directory=directory), inv.started_by, incomplete=True)
+                    directory=directory), self.inv.started_by, incomplete=True)
                 return False
         self.directory = os.path.realpath(cwd)
-        level = variables.get(MAKELEVEL)
+        level = self.db.variables.get(MAKELEVEL)
         self.makelevel = _atoi(level.value) if level is not None and level.value[:1] not in ("", "-") else 0
         if not options.on("silent") and (options.arguments("directory") or self.makelevel > 0):
             options = options.with_flag("print-directory", True)
@@ -217,6 +227,12 @@ class MakeProcess:
         if options.on("no-builtin-variables"):
             options = options.with_flag("no-builtin-rules", True)
         self.options = options
+        return True
+
+    def _define_own_variables(self) -> bool:
+        """CURDIR, MAKELEVEL, SHELL, the built-in and automatic variables, a first MAKEFLAGS."""
+        variables = self.db.variables
+        options = self.options
         self._define("CURDIR", self.directory, VarOrigin.FILE, recursive=False)
         self._define(MAKELEVEL, str(self.makelevel), VarOrigin.ENVIRONMENT, recursive=False)
         for name in ALWAYS_DEFINED:
@@ -242,8 +258,8 @@ class MakeProcess:
         elif options.on("no-builtin-rules"):
             self._define("SUFFIXES", "", VarOrigin.DEFAULT, recursive=False)
         self._define(".DEFAULT_GOAL", "", VarOrigin.FILE, recursive=False)
-        self.trace.makes.append(MakeInvocation(Path(self.directory), (inv.program, *inv.arguments), self.makelevel,
-                                               inv.via))
+        self.trace.makes.append(MakeInvocation(Path(self.directory), (self.inv.program, *self.inv.arguments),
+                                               self.makelevel, self.inv.via))
         return True
 
     def _note_unsupported(self, options: MakeOptions) -> None:
