@@ -158,18 +158,20 @@ def remove_comment(line: str) -> str:
     return unquoted if index < 0 else unquoted[:index]
 
 
+_SPACE_RUN = re.compile(r"[ \t\n\v\f\r]*")
+_TOKEN_RUN = re.compile(r"[^ \t\n\v\f\r]*")
+
+
 def next_token(text: str, index: int = 0) -> int:
     """Index of the first non-space character at or after `index`."""
-    while index < len(text) and text[index] in SPACE:
-        index += 1
-    return index
+    match = _SPACE_RUN.match(text, index)
+    return match.end() if match else index
 
 
 def end_of_token(text: str, index: int = 0) -> int:
     """Index of the first space character at or after `index`."""
-    while index < len(text) and text[index] not in SPACE:
-        index += 1
-    return index
+    match = _TOKEN_RUN.match(text, index)
+    return match.end() if match else index
 
 
 def first_word(text: str) -> tuple[str, str]:

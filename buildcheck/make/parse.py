@@ -104,6 +104,8 @@ Statement = Assignment | Define | Undefine | Conditional | ExportDirective | Inc
 
 def parse_variable_definition(text: str) -> VariableDefinition | None:
     """`NAME OP VALUE` if `text` is a variable definition, else None (make's parse_variable_definition)."""
+    if "=" not in text:
+        return None   # every assignment operator ends in `=`
     position = next_token(text)
     start = position
     name_end: int | None = None
@@ -177,6 +179,8 @@ def parse_assignment(line: str) -> Assignment | Define | Undefine | None:
     position = next_token(line)
     if position >= len(line):
         return None
+    if "=" not in line and "define" not in line:
+        return None   # neither an operator nor (un)define: the common rule and directive lines
     override = export = private = False
     while True:
         definition = parse_variable_definition(line[position:])
