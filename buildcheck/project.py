@@ -40,6 +40,7 @@ class BuildPath:
     via: Via = "cargo"
     origin: Origin | None = None   # the Makefile recipe line that runs this cargo (make path)
     chain: tuple[Origin, ...] = () # the make invocations leading to it, outermost first
+    entry: Message | None = None   # how the user starts it (`make build-worker` in ~/damocles)
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -156,8 +157,7 @@ def discover_workspaces(directory: Path, env: Mapping[str, str],
 
 # -- building the report -------------------------------------------------------------------------------------------
 
-ScanFunction = Callable[..., ScanResult]
-MakePaths = Callable[[Path, Path, Mapping[str, str], ScanResult], "tuple[ScanResult, Origin, tuple[Origin, ...], tuple[Message, ...]] | None"]
+MakePaths = Callable[[Path, Path, "ScanOptions"], "tuple[ScanResult, Origin | None, tuple[Origin, ...], Message, tuple[Message, ...]] | None"]
 
 
 @dataclass(frozen=True)
@@ -185,6 +185,31 @@ class ScanOptions:
         return scan(**arguments)
 
 
+def make_hides_rustflags(direct: ScanResult, make: ScanResult) -> list[Cause]:
+    """BC008: a Makefile line gives cargo a rustflags variable (damocles: `export RUSTFLAGS`, empty when the user has
+    none), so cargo ignores rustflags a direct `cargo build` would use. Only when something is really hidden."""
+    from buildcheck.i18n import N_
+    from buildcheck.remedies import SetEnv
+    from buildcheck.args.rustc import without, turns_debuginfo_on
+    from buildcheck.args.split import join_for_variable
+
+    made, plain = make.rustflags.winner, direct.rustflags.winner
+    source = made.source
+    if made.tier not in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS") or source is None or not source.path:
+        return []
+    if plain.tier == made.tier or not plain.flags:
+        return []
+    kept = without(plain.flags, turns_debuginfo_on)
+    value = join_for_variable(made.tier, made.flags)
+    return [Cause(kind="make-hides-rustflags", rule="BC008", severity="warning", origin=source,
+                  remedy=SetEnv(made.tier, join_for_variable(made.tier, kept)) if kept else None,
+                  message=Message.of("BC008", N_(
+                      "building through make, {where} gives cargo {name}={value}: cargo then ignores the rustflags "
+                      "{flags} from {source} that a direct cargo build uses"),
+                      where=Origin.file(source.path, source.line), name=made.tier, value=repr(value),
+                      flags=" ".join(plain.flags), source=plain.origins()[0] if plain.origins() else plain.tier))]
+
+
 def _workspace_report(directory: Path, found_by: Origin | None, options: ScanOptions, root: Path,
                       make_paths: MakePaths | None) -> WorkspaceReport:
     direct_scan = options.scan(directory)
@@ -192,11 +217,12 @@ def _workspace_report(directory: Path, found_by: Origin | None, options: ScanOpt
     make: BuildPath | None = None
     notes: tuple[Message, ...] = ()
     if make_paths is not None:
-        traced = make_paths(directory, root, options.env, direct_scan)
+        traced = make_paths(directory, root, options)
         if traced is not None:
-            make_scan, origin, chain, notes = traced
-            make = BuildPath(scan=make_scan, via="make", origin=origin, chain=chain,
-                             causes=derive(make_scan, host_features=options.host_cpu_features))
+            make_scan, origin, chain, entry, notes = traced
+            causes = (*derive(make_scan, host_features=options.host_cpu_features),
+                      *make_hides_rustflags(direct_scan, make_scan))
+            make = BuildPath(scan=make_scan, via="make", origin=origin, chain=chain, entry=entry, causes=causes)
     return WorkspaceReport(directory=directory, found_by=found_by, direct=direct, make=make, notes=notes)
 
 
@@ -249,6 +275,7 @@ def workspace_json(report: WorkspaceReport, command: str, via: ViaChoice = "both
     if report.make is not None:
         make = _path_json(report.make)
         out["make"] = {"location": report.make.origin.to_json() if report.make.origin else None,
+                       "entry": report.make.entry.text() if report.make.entry else None,
                        "via": [o.to_json() for o in report.make.chain],
                        "toolchain": report.make.scan.toolchain.to_json(), **make}
     out["notes"] = [n.text() for n in report.notes]

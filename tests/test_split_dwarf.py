@@ -193,7 +193,7 @@ def test_rust_split_units_are_the_crates_debug_info(built, name):
     evidence = read_evidence(report)
     assert crate in evidence.crate_names() and evidence.split_debug_info_bytes == report.split_debug_info_bytes
     (finding,) = [f for f in binary_findings(evidence) if f.rule == "BC100"]
-    assert finding.severity == "error" and crate in finding.message
+    assert finding.severity == "error" and crate in finding.message.text()
 
 
 @pytest.mark.parametrize("name", ["gcc-dwarf5-dwo", "gcc-dwarf4-dwo", "gcc-dwarf5-llvm-dwp", "gcc-dwarf4-dwp"])
@@ -214,7 +214,7 @@ def test_a_missing_dwo_is_named_and_still_gated(tmp_path):
     evidence = read_evidence(report)
     assert evidence.split_files_missing == 1
     (finding,) = [f for f in binary_findings(evidence) if f.rule == "BC100"]
-    assert "not found" in finding.message
+    assert "not found" in finding.message.text()
     proc = subprocess.run([sys.executable, "-m", "buildcheck", "--color", "never", "inspect", str(binary)],
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0 and "not found" in proc.stdout and "add.dwo" in proc.stdout

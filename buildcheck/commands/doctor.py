@@ -31,6 +31,19 @@ def _workspaces(directory: Path, ctx: RunContext) -> list[Path]:
     return [path for path, _origin in discover_workspaces(directory, ctx.env, discover_made_workspaces)]
 
 
+def _features_of(workspace: Path, root: Path, ctx: RunContext) -> tuple[tuple[str, ...], bool]:
+    """The features the make build selects (damocles: FFI_USE_CUDA / DAMOCLES_WORKER_FEATURES become
+    `--features=cuda`), else the defaults: what the build the project's docs run will compile."""
+    from buildcheck.cargo.invocation import parse_cargo_invocation
+    from buildcheck.make_paths import documented_make_build
+
+    build = documented_make_build(workspace, root, ctx.env)
+    if build is None:
+        return (), True
+    invocation = parse_cargo_invocation(build.call.argv)
+    return tuple(dict.fromkeys(invocation.features)), not invocation.no_default_features
+
+
 def _split_features(values: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     for value in values:
@@ -67,7 +80,9 @@ def command(ctx: RunContext, directory: str | None, features: tuple[str, ...], n
     if not found:
         raise UsageError(_("no Cargo.toml in {path}, above it, or in its subdirectories").format(path=base))
     selected = _split_features(features)
-    requests = [WorkspaceRequest(path, selected, not no_default_features) for path in found]
+    requests = [WorkspaceRequest(path, *(_features_of(path, base, ctx) if not features and not no_default_features
+                                         else (selected, not no_default_features)))
+                for path in found]
     probe = HostProbe(ctx.env, root=root or "/")
     # Under --root the machine judged is a file tree: this machine's cargo says nothing about it.
     toolchain = None if root else _toolchain_status(ctx, found[0].resolve())

@@ -79,8 +79,15 @@ def _paths(out: TextOut, report: WorkspaceReport) -> None:
     out.line((_("Build paths"), "bold"))
     for path, label in ((report.direct, _("direct")), (make, _("through make"))):
         out.line((label, "bold"), "  ", _path_label(path), indent=2)
+        if path.entry is not None:
+            out.line(_("started by {entry}").format(entry=out.text(path.entry)), indent=6, hang=8)
         if path.origin is not None:
             out.line(_("run by {where}").format(where=out.where(path.origin)), indent=6, hang=8)
+        if path.via == "make" and path.scan.rustflags.winner.source is not None \
+                and path.scan.rustflags.winner.source.path:
+            out.line(_("rustflags: {flags} (from {where})").format(
+                flags=" ".join(path.scan.rustflags.winner.flags) or _("(none)"),
+                where=out.where(path.scan.rustflags.winner.source)), indent=6, hang=8)
         out.line(_verdict(path.scan), indent=6, hang=8)
     if (report.direct.scan.debuginfo, report.direct.scan.strip) != (make.scan.debuginfo, make.scan.strip):
         out.line(_("The two paths differ: a user following the project's docs builds through make."), indent=2)

@@ -88,7 +88,8 @@ def test_scan_verdict(scenario, tmp_path):
     report = json.loads(proc.stdout)
     if "cargo_version" in expected:   # every fixture pins its toolchain: nothing is run to learn it
         assert report["toolchain"]["cargo_version"] == expected["cargo_version"], context
-    fired = {finding["rule"] for finding in report["findings"]}
+    findings = report["findings"] + (report["make"]["findings"] if report["make"] else [])  # both build paths
+    fired = {finding["rule"] for finding in findings}
     assert set(expected["rules"]) <= fired, context
     assert not (set(expected["absent_rules"]) & fired), context
     if "effective_debuginfo" in expected:
@@ -97,7 +98,7 @@ def test_scan_verdict(scenario, tmp_path):
         assert report["effective"]["debug_sections_expected"] is expected["debug_sections_expected"], context
     cwd = root / expected["cwd"]
     for rule, wanted in expected["locations"].items():
-        locations = [f["location"] for f in report["findings"] if f["rule"] == rule]
+        locations = [f["location"] for f in findings if f["rule"] == rule]
         assert any(_same_location(loc, wanted, root, cwd) for loc in locations), \
             f"{rule} should point at {wanted}, points at {locations}\n{context}"
 
