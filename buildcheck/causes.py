@@ -436,9 +436,17 @@ def _cpu_causes(scan: ScanResult, host_features: frozenset[str] | None) -> list[
     cpu = rustc.last_codegen(winner.flags, "target-cpu")
     if cpu is not None and cpu.value == "native":
         origin = winner.items[cpu.start].origin
-        out.append(Cause(kind="target-cpu-native", rule="BC200", severity="info", origin=origin, message=Message.of(
-            "BC200", N_("-C target-cpu=native in {source}: the binary uses every instruction this build host has "
-                        "and may die with SIGILL (Illegal instruction) on another CPU model"), source=origin)))
+        given = native_gives(host_features) if scan.target.startswith("x86_64") else None
+        if given is not None:
+            message = Message.of("BC200.host", N_(
+                "-C target-cpu=native in {source}: on this build host the binary (blst's assembly included) uses "
+                "{given}, and dies with SIGILL (Illegal instruction) on a CPU without any of them"),
+                source=origin, given=given)
+        else:
+            message = Message.of("BC200", N_(
+                "-C target-cpu=native in {source}: the binary uses every instruction this build host has and may "
+                "die with SIGILL (Illegal instruction) on another CPU model"), source=origin)
+        out.append(Cause(kind="target-cpu-native", rule="BC200", severity="info", origin=origin, message=message))
     blst = scan.graph.versions.get("blst", ())
     x86 = scan.target.startswith("x86_64")
     # blst's build script (0.3.11) follows `target-cpu=` when CARGO_ENCODED_RUSTFLAGS holds it, and otherwise
@@ -457,6 +465,25 @@ def _cpu_causes(scan: ScanResult, host_features: frozenset[str] | None) -> list[
                 "rustflags): the binary then needs ADX on every machine"), version=version)
         out.append(Cause(kind="blst-host-adx", rule="BC201", severity="info", message=message))
     return out
+
+
+def native_gives(host_features: frozenset[str] | None, shown: int = 8) -> Message | None:
+    """What `-C target-cpu=native` gives a binary built on this host: its x86-64 level and the features beyond it
+    (cpuinfo names), from the host's rustc feature names; None when the host is unknown."""
+    if not host_features:
+        return None
+    from buildcheck.x86_features import LEVEL_CPUINFO, RUSTC_TO_CPUINFO, level_of
+
+    # rustc has no names for the x86-64 baseline (cmov, cx8, ...): every x86-64 CPU has it
+    flags = {RUSTC_TO_CPUINFO.get(f, f) for f in host_features} | LEVEL_CPUINFO["x86-64"]
+    level = level_of(flags) or "x86-64"
+    beyond = sorted(flags - LEVEL_CPUINFO[level])
+    if not beyond:
+        return Message.of("native.level", N_("all of {level}"), level=level)
+    if len(beyond) > shown:
+        return Message.of("native.level.many", N_("{level} plus {features} and {n} more"), level=level,
+                          features=beyond[:shown], n=len(beyond) - shown)
+    return Message.of("native.level.plus", N_("{level} plus {features}"), level=level, features=beyond)
 
 
 def _version_key(text: str) -> Version:

@@ -130,6 +130,7 @@ class Explanation:
     causes: tuple[ExplainedCause | Unexplained, ...]
     contradictions: tuple[Contradiction, ...] = field(default=())
     fix: tuple[Remedy, ...] = ()   # every remedy the active causes need, most important first
+    cpu: tuple[Message, ...] = ()  # what the settings make the binary need from a CPU (target-cpu=native, blst)
 
     def contradiction_findings(self) -> list[Finding]:
         if self.binary is None:
@@ -144,7 +145,8 @@ class Explanation:
                 "binary": self.binary.to_json() if self.binary else None,
                 "causes": [c.to_json() for c in self.causes],
                 "contradictions": [c.to_json() for c in self.contradictions],
-                "fix": [r.describe().text() for r in self.fix]}
+                "fix": [r.describe().text() for r in self.fix],
+                "cpu": [m.text() for m in self.cpu], "cpu_ids": [m.to_json() for m in self.cpu]}
 
 
 def _crate(package: str) -> str:
@@ -439,9 +441,16 @@ def explain(scan: ScanResult, causes: Sequence[Cause], binary: BinaryReport | No
             contradictions = _contradictions(scan, relevant, evidence)
     ranked = [c for c in _rank(explained) if isinstance(c, ExplainedCause)]
     fix = _fix(ranked, causes)
+    cpu: list[Message] = [c.message for c in causes if c.kind in ("target-cpu-native", "blst-host-adx")]
+    if cpu:
+        cpu.append(Message.of("explain.runs-on", N_(
+            "before copying it to other machines: `buildcheck check --binary {path} --runs-on SPEC` (a "
+            "/proc/cpuinfo of each worker, or a directory of them) says which would kill it"),
+            path=evidence.path if evidence is not None else "BINARY"))
     return Explanation(
         headline=_headline(scan, evidence, ranked, contradictions, _fix_text(fix)),
         project=str(scan.workspace_root) if scan.workspace_root else None, profile=scan.profile,
         cargo_version=str(scan.cargo_version) if scan.cargo_version else None,
         toolchain_origin=scan.toolchain.origin, debug_sections_expected=scan.debug_sections_expected,
-        binary=evidence, causes=tuple(_rank([*explained, *unexplained])), contradictions=tuple(contradictions), fix=fix)
+        binary=evidence, causes=tuple(_rank([*explained, *unexplained])), contradictions=tuple(contradictions), fix=fix,
+        cpu=tuple(cpu))

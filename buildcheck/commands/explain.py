@@ -69,7 +69,8 @@ def command(ctx: RunContext, arguments: tuple[str, ...], profile: str, cargo: st
     if directory is None:
         directory = (binary_workspace(binary, cwd) if binary is not None else None) or cwd
     report = inspect_binary(str(binary)) if binary is not None else None
-    project = project_for(ctx, str(directory), ctx.scan_options(profile=profile, cargo=cargo))
+    options = ctx.scan_options(profile=profile, cargo=cargo)
+    project = project_for(ctx, str(directory), options)
     workspaces = [owning_workspace(str(binary), project)] if binary is not None else list(project.workspaces)
     explanations = []
     for workspace in workspaces:

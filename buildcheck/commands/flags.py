@@ -22,6 +22,12 @@ from buildcheck.recommend.shells import SHELLS
 DEFAULT_CPUINFO = "/proc/cpuinfo"
 
 
+def _blst_version(workspace) -> str | None:
+    """blst's version when its build script would follow the build host (BC201 among the causes)."""
+    cause = next((c for c in workspace.documented.causes if c.kind == "blst-host-adx"), None)
+    return cause.message.param("version") if cause is not None else None
+
+
 @declare("flags", help=N_(
     "Print the environment to build with: RUSTFLAGS without debug flags, -C target-cpu=native kept (or "
     "--portable), strip where cargo does not. stdout holds only what the shell evaluates; notes go to stderr.\n\n\b\n"
@@ -90,7 +96,8 @@ def command(ctx: RunContext, directory: str | None, shell: str, profile: str, po
         # A host with neither x86-64-v3 nor a sealing feature: the x86-64 baseline is what is portable.
         portable_flags = summary.portable_flags or ("-C", "target-cpu=x86-64")
     plan = project_plan(project, via)  # type: ignore[arg-type]
-    answers = [flags_plan(plan, rustflags_after(w.documented.scan, plan), ctx.env, portable_flags=portable_flags)
+    answers = [flags_plan(plan, rustflags_after(w.documented.scan, plan), ctx.env, portable_flags=portable_flags,
+                          blst=_blst_version(w))
                for w in project.workspaces]
     flags_text.render(sys.stdout, make_console(ctx, sys.stderr), answers[0], shell=shell,  # type: ignore[arg-type]
                       summary=summary, portable=portable, others=answers[1:], fleet=fleet_flags)

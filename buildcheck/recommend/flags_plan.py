@@ -71,9 +71,10 @@ class FlagsPlan:
 
 
 def flags_plan(plan: FixPlan, remaining: tuple[str, ...], environment: Mapping[str, str], *,
-               portable_flags: tuple[str, ...] = ()) -> FlagsPlan:
+               portable_flags: tuple[str, ...] = (), blst: str | None = None) -> FlagsPlan:
     """remaining: the rustflags cargo uses once `plan` is applied (`plan.rustflags_after`)."""
-    changes: list[SetVar | UnsetVar | Message] = []
+    changes: list[SetVar | UnsetVar | Message] = [
+        Message.of("flags.first-run", N_("first: {command}"), command=command.describe()) for command in plan.commands]
     cleaned = remove_debug_flags(remaining)   # nothing left to remove after the plan; notes about kept flags
     changes += [Message.of("flags.note", N_("{note}"), note=note) for note in cleaned.notes]
     cpu = target_cpu_of(remaining)
@@ -88,6 +89,12 @@ def flags_plan(plan: FixPlan, remaining: tuple[str, ...], environment: Mapping[s
         if current is not None and plan.env_value(name, current) != current:
             changes.append(Message.of("flags.removed", N_("{name} had {flags}: the debug flags are removed"),
                                       name=name, flags=current))
+    if blst is not None and target_cpu_of(flags) is not None:
+        # blst 0.3.11 reads `target-cpu=` from CARGO_ENCODED_RUSTFLAGS: with one it follows the target's features,
+        # without one the build host's ADX (BC201).
+        changes.append(Message.of("flags.blst", N_(
+            "with a target-cpu, blst {version} follows the target's features instead of this build host's ADX"),
+            version=blst))
     carrier = "CARGO_ENCODED_RUSTFLAGS" if any(" " in flag for flag in flags) else "RUSTFLAGS"
     changes.append(SetVar(carrier, join_for_variable(carrier, flags)))
     for name in RUSTFLAGS_CARRIERS:
@@ -104,8 +111,6 @@ def flags_plan(plan: FixPlan, remaining: tuple[str, ...], environment: Mapping[s
             changes.append(UnsetVar(remedy.name, fallback=neutral_value(remedy.name, current).value))
         else:
             changes.append(SetVar(remedy.name, remedy.value))
-    for command in plan.commands:
-        changes.append(Message.of("flags.first-run", N_("first: {command}"), command=command.describe()))
     for remedy in (*plan.files, *plan.makefiles, *plan.arguments):
         changes.append(Message.of("flags.elsewhere", N_(
             "{remedy} (not an environment setting: `buildcheck fix` shows the edit)"), remedy=remedy.describe()))

@@ -53,3 +53,8 @@ def render(out: TextOut, explanation: Explanation) -> None:
         out.line((_("Every fix, in order"), "bold"))
         for remedy in explanation.fix:
             out.line("- ", out.text(remedy.describe()), indent=2, hang=4)
+    if explanation.cpu:
+        out.blank()
+        out.line((_("Which CPUs it runs on"), "bold"))
+        for message in explanation.cpu:
+            out.line("- ", out.text(message), indent=2, hang=4)
