@@ -138,3 +138,24 @@ def test_global_options_after_the_subcommand(tmp_path):
     after = s.run("scan", "--color", "always")
     assert "\x1b[" in before.stdout and before.stdout == after.stdout
     assert s.run("scan", "--lang", "zh").stdout == s.run("--lang", "zh", "scan").stdout
+
+
+BINARY_COMMANDS = [("inspect", str(BINARY_FIXTURES / "mixed-rust-c"), str(BINARY_FIXTURES / "c-split-dwarf")),
+                   ("inspect", "--isa", str(BINARY_FIXTURES / "rust-tiny")),
+                   ("diff", str(BINARY_FIXTURES / "rust-tiny"), str(BINARY_FIXTURES / "rust-tiny-debug")),
+                   ("check", "--binary", str(BINARY_FIXTURES / "rust-tiny"), "--runs-on", "x86-64-v2"),
+                   ("doctor", "--root", str(Path(__file__).resolve().parents[1] / "fixtures/doctor/roots/bare-debian"),
+                    str(Path(__file__).resolve().parents[1] / "fixtures/doctor/damocles-like"))]
+
+
+@pytest.mark.parametrize("command", BINARY_COMMANDS, ids=lambda c: c[0] + ("-isa" if "--isa" in c else ""))
+@pytest.mark.parametrize("width", WIDTHS)
+def test_binary_commands_have_clean_lines_and_whole_names(command, width, tmp_path):
+    s = Scenario("clean", tmp_path)
+    done = s.run(*command, env={"COLUMNS": str(width), "NO_COLOR": "1"})
+    assert done.returncode in (0, 1), done.stderr
+    lines = done.stdout.splitlines()
+    assert all(line == line.rstrip() for line in lines), [l for l in lines if l != l.rstrip()]
+    for argument in command[1:]:
+        if argument.startswith("/") and Path(argument).is_file():
+            assert any(argument in line for line in lines), (argument, done.stdout)  # as typed, whole

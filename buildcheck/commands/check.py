@@ -85,5 +85,5 @@ def command(ctx: RunContext, directory: str | None, binaries: tuple[str, ...], m
         if fleet is not None:
             from buildcheck.report import runs_on_text
 
-            runs_on_text.render(out.console, fleet)
+            runs_on_text.render(out, fleet)
     return report.verdict.exit_code

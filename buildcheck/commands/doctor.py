@@ -96,5 +96,5 @@ def command(ctx: RunContext, directory: str | None, features: tuple[str, ...], n
         from buildcheck.report import doctor_text
         from buildcheck.report.console import make_console
 
-        doctor_text.render(make_console(ctx).console, report)
+        doctor_text.render(make_console(ctx), report)
     return report.exit_code

@@ -65,7 +65,7 @@ def command(ctx: RunContext, binaries: tuple[str, ...], output_format: str, top:
         from buildcheck.report import inspect_text
         from buildcheck.report.console import make_console
 
-        inspect_text.render(make_console(ctx).console, reports, top=top, all_sections=all_sections, isa=isa_reports)
+        inspect_text.render(make_console(ctx), reports, top=top, all_sections=all_sections, isa=isa_reports)
     for failure in failures:
         click.echo(_("buildcheck: error: {message}").format(message=failure), err=True)
     return 2 if failures else 0

@@ -17,7 +17,7 @@ def _seen(seen: bool | None) -> tuple[str, str]:
 def render(out: TextOut, explanation: Explanation) -> None:
     project = out.path(explanation.project) if explanation.project else _("no cargo workspace found")
     version = explanation.cargo_version or _("unknown")
-    subject = out.path(explanation.binary.path) if explanation.binary else _("(no binary: settings only)")
+    subject = explanation.binary.path if explanation.binary else _("(no binary: settings only)")
     out.line((_("buildcheck explain"), "bold"), " ", subject)
     out.line(_("settings of {project}, profile {profile}, cargo {version} (from {where})").format(
         project=project, profile=explanation.profile, version=version, where=out.where(explanation.toolchain_origin)))
