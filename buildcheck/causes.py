@@ -26,11 +26,13 @@ from typing import Any, Literal
 
 from packaging.version import Version
 
+from buildcheck import blst as blst_knowledge
 from buildcheck.args import rustc
 from buildcheck.args.cc import is_device_debug, without_c_debug, without_nvcc_debug
 from buildcheck.args.split import join_for_variable, split_whitespace
 from buildcheck.cargo.layers import INCLUDE_SINCE
 from buildcheck.cargo.levels import DEBUG_LEVELS, InvalidValue, is_on, parse_profile_debug
+from buildcheck.cargo.native_flags import cc_defaults_disabled
 from buildcheck.cargo.profiles import IMPLICIT_STRIP_SINCE, implicit_strip_applies
 from buildcheck.cargo.resolved import ScanResult
 from buildcheck.cargo.rustflags import TierFlags
@@ -49,7 +51,6 @@ CauseKind = Literal[
 ]
 # Packages whose build script compiles C/C++ (their Cargo.lock entry names one of these as a dependency).
 NATIVE_BUILD_HELPERS = ("cc", "cmake")
-BLST_HOST_DETECTION_SINCE = Version("0.3.11")  # before it, blst always followed the build host
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -380,7 +381,7 @@ def _native_causes(scan: ScanResult) -> list[Cause]:
                          packages=compiled, message=Message.of(rule, N_(
                              "`{flag}` in {name} compiles the {language} code that build scripts build with debug "
                              "info"), flag=setting.debug_flag, name=origin, language=setting.language)))
-    if "CRATE_CC_NO_DEFAULTS" not in dict(scan.environment):
+    if not cc_defaults_disabled(dict(scan.environment)):
         debug_packages = [p for p in compiled if is_on(scan.unit(p).debuginfo.value)]
         if debug_packages:
             origin = scan.unit(debug_packages[0]).debuginfo.origin
@@ -447,14 +448,16 @@ def _cpu_causes(scan: ScanResult, host_features: frozenset[str] | None) -> list[
                 "-C target-cpu=native in {source}: the binary uses every instruction this build host has and may "
                 "die with SIGILL (Illegal instruction) on another CPU model"), source=origin)
         out.append(Cause(kind="target-cpu-native", rule="BC200", severity="info", origin=origin, message=message))
-    blst = scan.graph.versions.get("blst", ())
     x86 = scan.target.startswith("x86_64")
-    # blst's build script (0.3.11) follows `target-cpu=` when CARGO_ENCODED_RUSTFLAGS holds it, and otherwise
-    # compiles its assembly with ADX when the *build host* has ADX; older blst always follows the host.
-    follows_host = "target-cpu=" not in "\x1f".join(winner.flags)
-    if blst and x86 and follows_host and (host_features is None or "adx" in host_features):
-        version = max(blst, key=_version_key)
-        if host_features is not None:
+    version = blst_knowledge.newest(scan.graph.versions.get("blst", ()))
+    if version and x86 and blst_knowledge.follows_build_host(version, winner.flags) \
+            and (host_features is None or "adx" in host_features):
+        if not blst_knowledge.reads_target_cpu(version):
+            message = Message.of("BC201.old-blst", N_(
+                "blst {version} compiles its assembly with ADX whenever the build host has ADX, whatever `target-cpu=` "
+                "says (blst reads the rustflags from 0.3.11 on): the binary needs ADX on every machine; update blst "
+                "(`cargo update -p blst`) or build on a host like the oldest worker"), version=version)
+        elif host_features is not None:
             message = Message.of("BC201.host-has-adx", N_(
                 "blst {version} compiles its assembly with ADX because this build host has ADX (no `target-cpu=` "
                 "in the rustflags): the binary dies with SIGILL on a CPU without ADX; give a target-cpu (or "
@@ -484,13 +487,6 @@ def native_gives(host_features: frozenset[str] | None, shown: int = 8) -> Messag
         return Message.of("native.level.many", N_("{level} plus {features} and {n} more"), level=level,
                           features=beyond[:shown], n=len(beyond) - shown)
     return Message.of("native.level.plus", N_("{level} plus {features}"), level=level, features=beyond)
-
-
-def _version_key(text: str) -> Version:
-    try:
-        return Version(text)
-    except Exception:  # noqa: BLE001 - a lock file's odd version just sorts first
-        return Version("0")
 
 
 # -- configuration files cargo reads differently than it looks -----------------------------------------------------

@@ -69,3 +69,27 @@ def test_installing_the_toolchain_comes_first_in_flags(tmp_path):
     plan = fix_plan(derive(result))
     lines = flags_plan(plan, rustflags_after(result, plan), env).render("sh").lines
     assert lines[0] == "# first: run `rustup toolchain install 1.72.0 --profile minimal`"
+
+
+def test_blst_before_0_3_11_follows_the_build_host_whatever_the_target_cpu(tmp_path):
+    ws = _ws(tmp_path)
+    (ws / "Cargo.lock").write_text(LOCK.replace('"0.3.11"', '"0.3.10"'))
+    result = scan(cwd=ws, env=_env(tmp_path, RUSTFLAGS="-C target-cpu=x86-64-v3"), host_cpu_features=SKYLAKE)
+    causes = derive(result, host_features=SKYLAKE)
+    bc201 = next(c for c in causes if c.rule == "BC201")
+    assert bc201.message.id == "BC201.old-blst" and bc201.message.param("version") == "0.3.10"
+    # a host without ADX gives no ADX to the assembly, whatever blst's version
+    assert not any(c.rule == "BC201" for c in derive(result, host_features=SKYLAKE - {"adx"}))
+    plan = fix_plan(causes)
+    answer = flags_plan(plan, rustflags_after(result, plan), _env(tmp_path), blst="0.3.10")
+    ids = {getattr(c, "id", "") for c in answer.changes}
+    assert "flags.blst-old" in ids and "flags.blst" not in ids
+
+
+def test_blst_reads_the_rustflags_as_its_build_script_does():
+    from buildcheck import blst
+
+    assert blst.follows_build_host("0.3.11", ["-C", "opt-level=3"])
+    assert not blst.follows_build_host("0.3.11", ["-Ctarget-cpu=native"])
+    assert blst.follows_build_host("0.3.10", ["-C", "target-cpu=x86-64-v3"])
+    assert blst.newest(["0.3.9", "0.3.11", "0.3.10"]) == "0.3.11" and blst.newest([]) is None

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from buildcheck import blst as blst_knowledge
 from buildcheck.args.split import join_for_variable
 from buildcheck.i18n import N_
 from buildcheck.messages import Message
@@ -90,11 +91,15 @@ def flags_plan(plan: FixPlan, remaining: tuple[str, ...], environment: Mapping[s
             changes.append(Message.of("flags.removed", N_("{name} had {flags}: the debug flags are removed"),
                                       name=name, flags=current))
     if blst is not None and target_cpu_of(flags) is not None:
-        # blst 0.3.11 reads `target-cpu=` from CARGO_ENCODED_RUSTFLAGS: with one it follows the target's features,
-        # without one the build host's ADX (BC201).
-        changes.append(Message.of("flags.blst", N_(
-            "with a target-cpu, blst {version} follows the target's features instead of this build host's ADX"),
-            version=blst))
+        # blst reads `target-cpu=` from CARGO_ENCODED_RUSTFLAGS from 0.3.11 on (see buildcheck.blst).
+        if blst_knowledge.reads_target_cpu(blst):
+            changes.append(Message.of("flags.blst", N_(
+                "with a target-cpu, blst {version} follows the target's features instead of this build host's ADX"),
+                version=blst))
+        else:
+            changes.append(Message.of("flags.blst-old", N_(
+                "blst {version} ignores the target-cpu and takes ADX from this build host: build on a host like the "
+                "oldest worker, or update blst to 0.3.11 or later (`cargo update -p blst`)"), version=blst))
     carrier = "CARGO_ENCODED_RUSTFLAGS" if any(" " in flag for flag in flags) else "RUSTFLAGS"
     changes.append(SetVar(carrier, join_for_variable(carrier, flags)))
     for name in RUSTFLAGS_CARRIERS:
