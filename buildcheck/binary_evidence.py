@@ -108,11 +108,6 @@ class BinaryEvidence:
         return self.std_bytes > 0 and not self.crates and not self.native and not self.unknown_bytes \
             and not self.split_dwarf
 
-    @property
-    def project_debug_info(self) -> bool:
-        """Debug info that a build setting of the project put there: crates' Rust or native code, split DWARF."""
-        return bool(self.crates or self.native or self.split_dwarf)
-
     def crate_names(self) -> frozenset[str]:
         return frozenset(name for name, _size in self.crates)
 

@@ -36,7 +36,8 @@ class RunContext:
         The scanner needs them only for `cfg(target_feature = ...)` keys under `-C target-cpu=native`.
         """
         from buildcheck.errors import InputError
-        from buildcheck.recommend.cpu_features import cpuinfo_flags, read_cpuinfo, rustc_features
+        from buildcheck.recommend.cpu_features import cpuinfo_flags, read_cpuinfo
+        from buildcheck.x86_features import rustc_features
 
         try:
             flags = cpuinfo_flags(read_cpuinfo(self.cpuinfo_path))

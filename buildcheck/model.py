@@ -148,10 +148,3 @@ class Finding:
             "fix_id": self.fix.id if self.fix else None,
             "fix_params": self.fix.params_json() if self.fix else None,
         }
-
-
-def worst_severity(findings: list[Finding] | tuple[Finding, ...]) -> Severity | None:
-    """The most severe finding's severity, or None when there are none."""
-    if not findings:
-        return None
-    return max((f.severity for f in findings), key=SEVERITY_RANK.__getitem__)

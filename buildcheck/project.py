@@ -46,10 +46,6 @@ class BuildPath:
     def findings(self) -> tuple[Finding, ...]:
         return findings(self.causes)
 
-    @property
-    def carries_project_debug_info(self) -> bool:
-        return any(c.effective and c.debug and c.severity == "error" for c in self.causes)
-
     def failed(self, fail_on: str) -> bool:
         threshold = SEVERITY_RANK[fail_on]
         return any(SEVERITY_RANK[f.severity] >= threshold for f in self.findings)

@@ -9,7 +9,8 @@ import pytest
 
 from buildcheck.cargo.scan import scan
 from buildcheck.causes import derive
-from buildcheck.recommend.config_edit import RemoveRustflags, SetKey, edit_config_file
+from buildcheck.recommend.config_edit import SetKey, edit_config_file
+from buildcheck.recommend.edits import RemoveRustflags
 from buildcheck.recommend.flags_plan import flags_plan
 from buildcheck.recommend.plan import fix_plan, rustflags_after
 from buildcheck.remedies import EditFile, SetEnv

@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 from buildcheck.errors import ConfigError, InputError
 from buildcheck.recommend.rustflags import debug_flags_in
 from buildcheck.recommend.config_edit import (
-    RemoveRustflags,
     SetKey,
     edit_config_file,
     edit_config_text,
     write_edited,
 )
+from buildcheck.recommend.edits import RemoveRustflags
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -6,15 +6,14 @@ import pytest
 
 from buildcheck.errors import InputError
 from buildcheck.recommend.cpu_features import (
-    CPUINFO_TO_RUSTC,
     SEALING_FEATURES,
     X86_64_V3,
     cpuinfo_flags,
     describe_native,
     read_cpuinfo,
-    rustc_features,
     summarize_native,
 )
+from buildcheck.x86_features import CPUINFO_TO_RUSTC, rustc_features
 
 # An EPYC (Zen 2) host: sha_ni and adx, no AVX-512.
 ZEN2 = """processor\t: 0

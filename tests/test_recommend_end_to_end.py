@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from buildcheck.recommend.config_edit import RemoveRustflags, SetKey, edit_config_file, write_edited
+from buildcheck.recommend.config_edit import SetKey, edit_config_file, write_edited
+from buildcheck.recommend.edits import RemoveRustflags
 from buildcheck.cargo.scan import scan
 from buildcheck.causes import derive
 from buildcheck.recommend.flags_plan import flags_plan

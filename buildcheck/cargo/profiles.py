@@ -11,7 +11,7 @@ its direct dependencies compile without debuginfo.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from packaging.version import Version
@@ -160,7 +160,6 @@ class ResolvedProfile:
     root: str  # dev or release
     chain: tuple[str, ...]  # the profile, then what it inherits, up to the root
     layer: ProfileLayer  # everything merged, child over parent, config over manifest
-    debug_is_default: bool  # no user setting decided `debug` (host units may then drop it)
 
     @property
     def debug(self) -> Sourced[DebugLevel]:
@@ -241,7 +240,7 @@ def resolve_profile(name: str, *, manifest: Mapping[str, ProfileLayer], reader: 
     for layer in reversed(layers):
         merged = layer.over(merged)
     assert merged.debug is not None
-    return ResolvedProfile(name, root, tuple(chain), merged, merged.debug.origin.kind == "default")
+    return ResolvedProfile(name, root, tuple(chain), merged)
 
 
 # -- per unit ------------------------------------------------------------------------------------------------
@@ -335,7 +334,3 @@ def final_strip(unit: UnitProfile, dependency_levels: Sequence[str], cargo_versi
     else:
         reason = N_("cargo < 1.77 never strips by default")
     return Sourced("none", Origin.default(reason))
-
-
-def with_strip(unit: UnitProfile, strip: Sourced[StripLevel] | None) -> UnitProfile:
-    return replace(unit, strip=strip)

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from buildcheck.cargo.cfg import TargetCfg, cfg_for_triple, evaluate, parse_cfg_key, with_codegen_features
-from buildcheck.cargo.env_config import ConfigReader, env_name
+from buildcheck.cargo.env_config import ConfigReader
 from packaging.version import Version
 
 from buildcheck.args.rustc import codegen_pairs, last_codegen
 from buildcheck.args.split import split_variable
-from buildcheck.i18n import N_, _
+from buildcheck.i18n import N_
 from buildcheck.model import Origin, Sourced
 
 Tier = Literal["CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "target", "build", "none"]
@@ -142,7 +142,3 @@ def resolve_rustflags(reader: ConfigReader, env: Mapping[str, str], triple: str,
     if not candidates:
         return RustflagsResolution(TierFlags("none", ()), ())
     return RustflagsResolution(candidates[0], tuple(candidates[1:]))
-
-
-def target_env_name(triple: str) -> str:
-    return env_name(("target", triple, "rustflags"))

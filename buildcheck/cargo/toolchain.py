@@ -66,7 +66,6 @@ class Toolchain:
     targets: tuple[str, ...] = ()
     ignored_pin: Origin | None = None     # a toolchain file the cargo that builds does not read
     dist_server: str | None = None        # where rustup would download a missing toolchain from
-    dist_server_origin: Origin | None = None
     rustc_version: Version | None = None  # the rustc that compiles (Debian pairs cargo 1.65 with rustc 1.63)
 
     @property
@@ -282,10 +281,8 @@ def _system_rustc_version(cargo: str, env: Mapping[str, str], cwd: Path, run: Ru
     return Version(match.group(1)) if match else None
 
 
-def _dist_server(env: Mapping[str, str]) -> tuple[str, Origin]:
-    if env.get("RUSTUP_DIST_SERVER"):
-        return env["RUSTUP_DIST_SERVER"], Origin.environment("RUSTUP_DIST_SERVER")
-    return DEFAULT_DIST_SERVER, Origin.default(N_("rustup's official server"))
+def _dist_server(env: Mapping[str, str]) -> str:
+    return env.get("RUSTUP_DIST_SERVER") or DEFAULT_DIST_SERVER
 
 
 def _rustup_choice(cwd: Path, env: Mapping[str, str], state: RustupState | None,
@@ -344,10 +341,8 @@ def find_toolchain(cwd: Path, env: Mapping[str, str], cargo: str | None,
     version = _installed_version(directory) if directory is not None else version_of_channel(name)
     missing = _missing(components, _installed_components(directory), rustup_host) if directory is not None \
         else (components if installed is False else ())
-    server, server_origin = _dist_server(env)
     return Toolchain(version, source, origin, channel=name, manager=manager, rustc_version=version,
                      cargo_path=cargo_path, installed=installed, components=components, missing_components=missing,
                      profile=from_file.profile if from_file else None,
                      targets=from_file.targets if from_file else (),
-                     dist_server=server if installed is False else None,
-                     dist_server_origin=server_origin if installed is False else None)
+                     dist_server=_dist_server(env) if installed is False else None)

@@ -51,7 +51,8 @@ def _blst_version(workspace) -> str | None:
 def command(ctx: RunContext, directory: str | None, shell: str, profile: str, portable: bool,
             cpuinfo_path: str | None, cargo: str | None, via: str, runs_on: tuple[str, ...]) -> int:
     from buildcheck.commands._project import project_for
-    from buildcheck.recommend.cpu_features import cpuinfo_flags, read_cpuinfo, rustc_features, summarize_native
+    from buildcheck.recommend.cpu_features import cpuinfo_flags, read_cpuinfo, summarize_native
+    from buildcheck.x86_features import rustc_features
     from buildcheck.recommend.fix_files import project_plan
     from buildcheck.recommend.flags_plan import flags_plan
     from buildcheck.recommend.plan import rustflags_after

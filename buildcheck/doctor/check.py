@@ -17,7 +17,6 @@ from buildcheck.doctor.table import Need
 from buildcheck.i18n import _
 
 Status = Literal["ok", "missing", "too old", "unknown"]
-STATUSES: tuple[Status, ...] = ("ok", "missing", "too old", "unknown")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Sequence
 
 from buildcheck.make.lexer import SPACE, words
 
@@ -241,7 +240,3 @@ def wildcard_words(text: str, directory: str, *, limit: int = 10000) -> str:
         if len(out) > limit:
             break
     return " ".join(out[:limit])
-
-
-def join_nonempty(parts: Sequence[str]) -> str:
-    return " ".join(p for p in parts if p)

@@ -157,10 +157,6 @@ class Scope:
         self.sets = sets
 
     @property
-    def innermost(self) -> VariableSet:
-        return self.sets[0]
-
-    @property
     def global_set(self) -> VariableSet:
         return self.sets[-1]
 
@@ -169,18 +165,6 @@ class Scope:
             found = variables.get(name)
             if found is not None:
                 return found
-        return None
-
-    def lookup_from(self, name: str, after: VariableSet) -> Variable | None:
-        """The variable as seen from outside `after` (what a target-specific `+=` appends to)."""
-        seen = False
-        for variables in self.sets:
-            if seen:
-                found = variables.get(name)
-                if found is not None:
-                    return found
-            elif variables is after:
-                seen = True
         return None
 
     def inner(self, variables: VariableSet) -> Scope:

@@ -38,7 +38,7 @@ from tomlkit.items import InlineTable, String
 from buildcheck.args import rustc
 from buildcheck.args.split import split_whitespace
 from buildcheck.errors import ConfigError, InputError
-from buildcheck.recommend.edits import Edit, RemoveRustflags, SetKey, dotted
+from buildcheck.recommend.edits import Edit, SetKey, dotted
 from buildcheck.i18n import _
 
 if sys.version_info >= (3, 11):

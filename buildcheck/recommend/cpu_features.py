@@ -17,8 +17,7 @@ from pathlib import Path
 
 from buildcheck.errors import InputError
 from buildcheck.i18n import _
-# CPUINFO_TO_RUSTC and rustc_features are re-exported: callers of this module have used them from here.
-from buildcheck.x86_features import CPUINFO_TO_RUSTC, LEVEL_RUSTC_FEATURES, rustc_features  # noqa: F401
+from buildcheck.x86_features import LEVEL_RUSTC_FEATURES
 
 def N_(message: str) -> str:
     """Marks a message for extraction (xgettext --keyword=N_); it is translated where shown."""
