@@ -48,6 +48,23 @@ def documented_make_build(workspace: Path, root: Path, env: Mapping[str, str]) -
     return documented_build(make_builds(workspace, env, levels_up=levels + 1))
 
 
+# The variables that decide which cargo and rustc a build runs (cargo's PATH lookup, rustup, RUSTC).
+PROGRAM_VARIABLES = ("PATH", "RUSTC", "RUSTUP_TOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME", "HOME")
+
+
+def programs_unchanged(call: CargoCall, env: Mapping[str, str]) -> bool:
+    """Whether make leaves cargo the programs the user's own environment names.
+
+    When a Makefile changes them (`export RUSTC = ...`, a PATH of its own), buildcheck reads no version from
+    them: it never runs a program a Makefile or a configuration names.
+    """
+    return all(call.env.get(name) == env.get(name) for name in PROGRAM_VARIABLES)
+
+
+def _run_nothing(_program: str, _env: Mapping[str, str]) -> None:
+    return None
+
+
 def env_origins(call: CargoCall) -> dict[str, Origin]:
     """Each variable make gave cargo a value of its own, with the Makefile line behind it."""
     out: dict[str, Origin] = {}
@@ -72,8 +89,9 @@ def make_build_path(workspace: Path, root: Path, options: ScanOptions) -> tuple[
     invocation = parse_cargo_invocation(call.argv)
     # The recipe's own command line decides profile, target and --config: the command line buildcheck was given
     # describes the direct cargo build.
+    runs = {} if programs_unchanged(call, options.env) else {"run_cargo_version": _run_nothing}
     scan = options.scan(call.cwd, env=dict(call.env), env_origins=env_origins(call), via="make",
-                        invocation=invocation, profile=None, target=None, config_args=())
+                        invocation=invocation, profile=None, target=None, config_args=(), **runs)
     chain = tuple(step.recipe_line for step in call.via if step.recipe_line is not None)
     notes = tuple(Message.of("make.note", N_("{text}"), text=note.message) for note in build.notes
                   if note.kind not in ("assumption", "up-to-date"))

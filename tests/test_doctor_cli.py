@@ -17,8 +17,18 @@ REPO = Path(__file__).resolve().parent.parent
 WORKSPACE = REPO / "fixtures" / "doctor" / "damocles-like"
 
 
+_HOME: Path | None = None
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path_factory):
+    """A HOME of its own: cargo (run by doctor for `cargo tree`) writes its registry cache under it."""
+    global _HOME
+    _HOME = tmp_path_factory.mktemp("home")
+
+
 def doctor(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    base = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "LANG": "C", "HOME": str(cwd)}
+    base = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "LANG": "C", "HOME": str(_HOME)}
     result = subprocess.run([sys.executable, "-m", "buildcheck", "--color", "never", "doctor", *args],
                             env={**base, **(env or {})}, cwd=cwd, capture_output=True, text=True, timeout=120)
     return result
@@ -86,7 +96,7 @@ def test_cuda_feature_demands_nvcc_and_libcuda(workspace, tmp_path):
     nvcc = program(root, "nvcc", "usr/local/cuda-12.2/bin")
     library(root, "libcuda.so", "usr/local/cuda-12.2/lib64/stubs")
     result = doctor(str(workspace), "--root", str(root), "--features", "cuda", "--format", "json",
-                    env={"PATH": f"/usr/bin:/usr/local/cuda-12.2/bin"})
+                    env={"PATH": "/usr/bin:/usr/local/cuda-12.2/bin"})
     found = checks(result)
     assert found["libcuda"]["status"] == "ok" and found["libcuda"]["found"].endswith("lib64/stubs/libcuda.so")
     # Under --root nothing is run, so nvcc's version (CUDA >= 11.2 wanted) is unknown, not assumed.
@@ -234,3 +244,37 @@ def test_the_toolchain_check_reads_rustup_as_the_scanner_does(workspace, tmp_pat
     found = {c["name"]: c for c in report["checks"]}
     assert found["rust-toolchain"]["status"] == "missing"
     assert found["rust-toolchain"]["install"] == "rustup toolchain install 1.72.0 --profile minimal -c clippy"
+
+
+@pytest.mark.parametrize("where", ["config", "env"])
+def test_cargo_is_never_run_where_a_setting_names_the_program_it_would_start(workspace, tmp_path, where):
+    """`cargo tree` runs the configured rustc and its wrapper: doctor then decides from the manifests."""
+    marker = tmp_path / "ran"
+    wrapper = tmp_path / "wrapper.sh"
+    wrapper.write_text(f"#!/bin/sh\ntouch {marker}\nexec \"$@\"\n")
+    wrapper.chmod(0o755)
+    env = {"PATH": os.environ["PATH"], "RUSTUP_HOME": os.environ.get("RUSTUP_HOME", str(Path.home() / ".rustup"))}
+    if where == "config":
+        (workspace / ".cargo").mkdir()
+        (workspace / ".cargo" / "config.toml").write_text(f'[build]\nrustc-wrapper = "{wrapper}"\n')
+    else:
+        env["RUSTC_WRAPPER"] = str(wrapper)
+    result = doctor(str(workspace), "--format", "json", env=env)
+    report = json.loads(result.stdout)
+    assert not marker.exists()
+    (entry,) = report["workspaces"]
+    assert entry["decided_by"] == "manifests"
+    named = "config.toml" if where == "config" else "RUSTC_WRAPPER"
+    assert named in entry["metadata_note"] and str(wrapper) in entry["metadata_note"]
+
+
+def test_an_empty_wrapper_names_nothing(tmp_path):
+    from buildcheck.cargo.programs import configured_programs
+
+    (tmp_path / ".cargo").mkdir()
+    (tmp_path / ".cargo" / "config.toml").write_text('[build]\nrustc = "/opt/rust/bin/rustc"\n')
+    env = {"HOME": str(tmp_path / "h"), "CARGO_HOME": str(tmp_path / "ch"), "RUSTC_WRAPPER": ""}
+    (named,) = configured_programs(tmp_path, env, None)
+    assert named.value == "/opt/rust/bin/rustc" and named.origin.path.endswith("config.toml")
+    overridden = configured_programs(tmp_path, {**env, "RUSTC": "/usr/bin/rustc"}, None)
+    assert [(p.value, p.origin.kind) for p in overridden] == [("/usr/bin/rustc", "env")]

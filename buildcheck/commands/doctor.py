@@ -20,6 +20,21 @@ def _toolchain_status(ctx: RunContext, workspace: Path):
     return find_toolchain(workspace, ctx.env, None, host=ctx.host)
 
 
+def _no_cargo_because(workspace: Path, ctx: RunContext, toolchain) -> str | None:
+    """Why `cargo tree` must not run in `workspace`: a setting names a program cargo would start."""
+    from buildcheck.cargo.programs import configured_programs
+    from buildcheck.errors import ConfigError
+
+    try:
+        named = configured_programs(workspace.resolve(), ctx.env, toolchain.version if toolchain else None)
+    except ConfigError as exc:
+        return _("cargo tree not run: {reason}").format(reason=exc)
+    if not named:
+        return None
+    return _("cargo tree not run: {source} names {program} for cargo to start, and buildcheck never runs a "
+             "program a configuration names").format(source=named[0].origin.describe(), program=named[0].value)
+
+
 def _workspaces(directory: Path, ctx: RunContext) -> list[Path]:
     """DIR itself when it is in a workspace; else the workspaces its build reaches (as `scan` finds them)."""
     from buildcheck.cargo.discover import find_workspace
@@ -80,12 +95,13 @@ def command(ctx: RunContext, directory: str | None, features: tuple[str, ...], n
     if not found:
         raise UsageError(_("no Cargo.toml in {path}, above it, or in its subdirectories").format(path=base))
     selected = _split_features(features)
-    requests = [WorkspaceRequest(path, *(_features_of(path, base, ctx) if not features and not no_default_features
-                                         else (selected, not no_default_features)))
-                for path in found]
-    probe = HostProbe(ctx.env, root=root or "/")
     # Under --root the machine judged is a file tree: this machine's cargo says nothing about it.
     toolchain = None if root else _toolchain_status(ctx, found[0].resolve())
+    requests = [WorkspaceRequest(path, *(_features_of(path, base, ctx) if not features and not no_default_features
+                                         else (selected, not no_default_features)),
+                                 no_cargo_because=None if root else _no_cargo_because(path, ctx, toolchain))
+                for path in found]
+    probe = HostProbe(ctx.env, root=root or "/")
     report = run_doctor(requests, env=ctx.env, probe=probe, toolchain=toolchain,
                         project=directory or ".", cwd=ctx.cwd)
     if output_format == "json":

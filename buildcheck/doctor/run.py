@@ -35,6 +35,8 @@ class WorkspaceRequest:
     path: Path
     features: tuple[str, ...] = ()
     default_features: bool = True
+    # Why cargo must not be run there (a setting names the program it would start); None: it may be.
+    no_cargo_because: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,9 @@ def run_doctor(workspaces: Sequence[WorkspaceRequest], *, env: Mapping[str, str]
         features = _workspace_features(request, member_features)
         built = None
         note = metadata_note
-        if allowed:
+        if allowed and request.no_cargo_because:
+            note = request.no_cargo_because
+        elif allowed:
             built = probe.cargo_tree(workspace.root, features, request.default_features,
                                      cargo or (toolchain.cargo_path if toolchain else None))
             if built is None:
