@@ -475,12 +475,16 @@ def native_gives(host_features: frozenset[str] | None, shown: int = 8) -> Messag
     (cpuinfo names), from the host's rustc feature names; None when the host is unknown."""
     if not host_features:
         return None
+    from buildcheck.recommend.cpu_features import SEALING_FEATURES
     from buildcheck.x86_features import LEVEL_CPUINFO, RUSTC_TO_CPUINFO, level_of
 
     # rustc has no names for the x86-64 baseline (cmov, cx8, ...): every x86-64 CPU has it
     flags = {RUSTC_TO_CPUINFO.get(f, f) for f in host_features} | LEVEL_CPUINFO["x86-64"]
     level = level_of(flags) or "x86-64"
-    beyond = sorted(flags - LEVEL_CPUINFO[level])
+    # What sealing code uses (SHA-NI, ADX, AVX-512) first: those are what a worker without them trips on.
+    sealing = [RUSTC_TO_CPUINFO.get(f, f) for f in SEALING_FEATURES]
+    beyond = sorted(flags - LEVEL_CPUINFO[level],
+                    key=lambda flag: (sealing.index(flag) if flag in sealing else len(sealing), flag))
     if not beyond:
         return Message.of("native.level", N_("all of {level}"), level=level)
     if len(beyond) > shown:

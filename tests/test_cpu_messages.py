@@ -32,6 +32,9 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def test_native_gives_the_hosts_level_and_what_is_beyond_it():
     assert native_gives(SKYLAKE).text() == "x86-64-v3 plus adx, aes"
+    # what sealing code uses comes first, then the rest by name
+    epyc = SKYLAKE | {"sha", "prfchw", "ermsb", "rdrand", "rdseed", "pclmulqdq", "xsavec", "xsaveopt", "clflushopt"}
+    assert native_gives(epyc, shown=4).text() == "x86-64-v3 plus sha_ni, adx, 3dnowprefetch, aes and 7 more"
     assert native_gives(None) is None
     # the rustc names carry no x86-64 baseline: it is added back, every x86-64 CPU has it
     assert native_gives(frozenset({"sse", "sse2", "fxsr"})).text() == "all of x86-64"
