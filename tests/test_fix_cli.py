@@ -76,7 +76,7 @@ def test_write_keeps_layout_and_a_backup_then_exits_0(ws, tmp_path):
 def test_env_causes_are_named_not_touched(ws, tmp_path):
     done = fix([], ws, hermetic(tmp_path, RUSTFLAGS="-C target-cpu=native -g"))
     assert (done.returncode, done.stdout) == (0, "")
-    assert 'not a file: export RUSTFLAGS="-C target-cpu=native"' in done.stderr
+    assert 'also, in the environment: export RUSTFLAGS="-C target-cpu=native"' in done.stderr
     assert 'eval "$(buildcheck flags)"' in done.stderr
 
 

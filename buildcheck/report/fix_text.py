@@ -29,6 +29,6 @@ def render(stdout: TextIO, err: TextOut, *, plan: FixPlan, edited: Sequence[Edit
     if not plan.files:
         err.line(_("no config-file setting turns debug info on"))
     for remedy in plan.env:
-        err.line(_("not a file: {fix} (`eval \"$(buildcheck flags)\"` does it)").format(fix=err.text(remedy.describe())))
+        err.line(_("also, in the environment: {fix} (`eval \"$(buildcheck flags)\"` does it)").format(fix=err.text(remedy.describe())))
     for remedy in (*plan.makefiles, *plan.arguments, *plan.commands):
-        err.line(_("not a config file: {fix}").format(fix=err.text(remedy.describe())))
+        err.line(_("also, outside the config files: {fix}").format(fix=err.text(remedy.describe())))
