@@ -74,7 +74,8 @@ def make_workspace(base: Path, packages: int, seed: int = 1) -> tuple[Path, dict
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(base), "CARGO_HOME": str(base / "home"), "LANG": "C",
+    # No cargo on PATH: the toolchain is the pin's (1.72.0), read from the file, whatever this machine has.
+    env = {"PATH": str(base / "no-cargo-here"), "HOME": str(base), "CARGO_HOME": str(base / "home"), "LANG": "C",
            "RUSTFLAGS": "-C target-cpu=native -g", "CXXFLAGS": "-O2"}
     return ws, env
 
@@ -92,19 +93,22 @@ def main() -> None:
     args = parser.parse_args()
 
     from buildcheck.cargo.scan import scan
+    from buildcheck.causes import derive
 
     base = Path(tempfile.mkdtemp(prefix="bench-scan-"))
     try:
         ws, env = make_workspace(base, args.packages)
         result = scan(cwd=ws, env=env)   # warm-up, and a sanity check that the workload is what we claim
-        print(f"workspace: {ws}  packages in graph: {len(result.packages)}  findings: {len(result.findings)}")
+        causes = derive(result)
+        print(f"workspace: {ws}  cargo {result.toolchain.version}  packages in graph: {len(result.packages)}  "
+              f"causes: {', '.join(sorted({c.rule for c in causes}))}")
 
         in_process = []
         for _ in range(args.runs):
             start = time.perf_counter()
-            scan(cwd=ws, env=env)
+            derive(scan(cwd=ws, env=env))
             in_process.append(time.perf_counter() - start)
-        print(_summary("scan() in-process", in_process))
+        print(_summary("scan() + derive() in-process", in_process))
 
         cli = []
         for _ in range(args.runs):
