@@ -50,7 +50,8 @@ def _verdict(scan: ScanResult) -> str:
 def _settings(out: TextOut, scan: ScanResult) -> None:
     out.blank()
     out.line((_("Settings"), "bold"), " ", _("(what rustc receives, and where each value comes from)"))
-    _setting(out, _("rustflags ({tier})").format(tier=scan.rustflags.tier), scan.rustflags.flags)
+    tier = scan.rustflags.tier
+    _setting(out, _("rustflags") if tier == "none" else _("rustflags ({tier})").format(tier=tier), scan.rustflags.flags)
     groups: dict[tuple, list] = {}
     for unit in scan.member_units():
         groups.setdefault((unit.debuginfo, unit.strip, unit.effective_debuginfo, unit.effective_strip), []).append(unit)
