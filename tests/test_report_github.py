@@ -86,3 +86,14 @@ def test_render_writes_one_line_per_finding():
 def test_non_file_origins_are_named(origin):
     line = one(Finding(rule="BC002", severity="error", message=note("m"), origin=origin))
     assert github.escape_data(origin.describe()) in line.split("::", 2)[2]
+
+
+def test_paths_in_the_text_are_repository_relative_like_the_annotation():
+    from buildcheck.messages import Message
+
+    pin = Origin.file("/w/repo/ws/rust-toolchain.toml", 2)
+    message = Message.of("t", "the toolchain that {source} selects", source=pin)
+    line = one(Finding(rule="BC025", severity="warning", message=message, origin=pin,
+                       fix=Message.of("t.fix", "edit {source}", source=pin)))
+    assert "/w/repo" not in line
+    assert line.endswith("::the toolchain that ws/rust-toolchain.toml:2 selects%0AFix: edit ws/rust-toolchain.toml:2")

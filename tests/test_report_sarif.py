@@ -186,3 +186,15 @@ def test_fingerprints_survive_a_language_change_and_a_rewording():
     assert sarif.fingerprint(finding("{flag} is in {source} ({size})", "-g", 1), "Cargo.toml") == base
     assert sarif.fingerprint(finding("`{flag}` in {source} ({size})", "-g", 99), "Cargo.toml") == base
     assert sarif.fingerprint(finding("`{flag}` in {source} ({size})", "-Cdebuginfo=2", 1), "Cargo.toml") != base
+
+
+def test_paths_in_the_message_and_fix_are_repository_relative_like_the_uri():
+    from buildcheck.messages import Message
+
+    pin = Origin.file(f"{ROOT}/ws/rust-toolchain.toml", 2)
+    finding = Finding(rule="BC025", severity="warning", origin=pin,
+                      message=Message.of("t", "the toolchain that {source} selects", source=pin),
+                      fix=Message.of("t.fix", "edit {source}", source=pin))
+    (result,) = document([finding])["runs"][0]["results"]
+    assert result["message"]["text"] == "the toolchain that ws/rust-toolchain.toml:2 selects\nFix: edit ws/rust-toolchain.toml:2"
+    assert result["properties"]["fix"] == "edit ws/rust-toolchain.toml:2"

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from buildcheck.i18n import _
 from buildcheck.model import Finding
 from buildcheck.report.ci_location import locate
+from buildcheck.report.layout import PathStyle
 from buildcheck.rules import RULES
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -36,7 +37,8 @@ def annotation(item: Any, *, root: str, manifest_path: str | None = None) -> str
     finding: Finding = item.finding if hasattr(item, "finding") else item
     manifest_path = item.manifest_path if hasattr(item, "finding") else manifest_path
     location = locate(finding.origin, root=root, manifest_path=manifest_path)
-    message = finding.message.text()
+    style = PathStyle(cwd=root)  # paths in the text as in the annotation: repository-relative
+    message = finding.message.text(style)
     properties: list[tuple[str, str]] = []
     if location is not None:
         # Outside the repository (~/.cargo/config.toml, a parent directory's .cargo/) GitHub cannot
@@ -47,9 +49,9 @@ def annotation(item: Any, *, root: str, manifest_path: str | None = None) -> str
             properties.append(("line", str(location.line)))
     stands_in = location.stands_in_for if location else finding.origin
     if stands_in is not None and stands_in.kind != "file":
-        message += " " + _("(from {origin})").format(origin=stands_in.describe())
+        message += " " + _("(from {origin})").format(origin=stands_in.describe(style))
     if finding.fix:
-        message += "\n" + _("Fix: {fix}").format(fix=finding.fix.text())
+        message += "\n" + _("Fix: {fix}").format(fix=finding.fix.text(style))
     rule = RULES.get(finding.rule)
     properties.append(("title", f"{finding.rule} {rule.name}" if rule else finding.rule))
     props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)

@@ -29,6 +29,7 @@ from buildcheck import __version__
 from buildcheck.i18n import _
 from buildcheck.model import Finding
 from buildcheck.report.ci_location import CiLocation, locate
+from buildcheck.report.layout import PathStyle
 from buildcheck.rules import RULES, Rule
 
 SARIF_VERSION = "2.1.0"
@@ -55,13 +56,13 @@ def _artifact_location(location: CiLocation) -> dict[str, Any]:
     return {"uri": Path(location.absolute_path).as_uri()}
 
 
-def _message(finding: Finding, location: CiLocation | None) -> str:
-    text = finding.message.text()
+def _message(finding: Finding, location: CiLocation | None, style: PathStyle) -> str:
+    text = finding.message.text(style)
     stands_in = location.stands_in_for if location else finding.origin
     if stands_in is not None and stands_in.kind != "file":
-        text += " " + _("(from {origin})").format(origin=stands_in.describe())
+        text += " " + _("(from {origin})").format(origin=stands_in.describe(style))
     if finding.fix:
-        text += "\n" + _("Fix: {fix}").format(fix=finding.fix.text())
+        text += "\n" + _("Fix: {fix}").format(fix=finding.fix.text(style))
     return text
 
 
@@ -95,7 +96,7 @@ def _result(finding: Finding, manifest_path: str | None, rule_index: dict[str, i
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": _LEVEL[finding.severity],
-        "message": {"text": _message(finding, location)},
+        "message": {"text": _message(finding, location, PathStyle(cwd=root))},  # paths as the URIs: repo-relative
     }
     if finding.rule in rule_index:
         result["ruleIndex"] = rule_index[finding.rule]
@@ -110,7 +111,7 @@ def _result(finding: Finding, manifest_path: str | None, rule_index: dict[str, i
     result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(finding, uri)}
     properties: dict[str, Any] = {"messageId": finding.message.id, "params": finding.message.params_json()}
     if finding.fix:
-        properties["fix"] = finding.fix.text()
+        properties["fix"] = finding.fix.text(PathStyle(cwd=root))
     result["properties"] = properties
     return result
 
