@@ -235,3 +235,14 @@ def test_json_page_names_exactly_the_commands_that_offer_json(lang):
     assert set(re.findall(r"`([a-z]+)`", line.split(JSON_COMMANDS_LINE[lang], 1)[1])) == real
     sections = set(re.findall(r"^## `([a-z]+) --format json`$", text, re.MULTILINE))
     assert sections == real, "one section per command with --format json"
+
+
+MACHINE_PATHS = re.compile(r"(?<![\w.~-])/(?:work|root)/")
+
+
+@pytest.mark.parametrize("page", markdown_pages(), ids=lambda p: str(p.relative_to(REPO)))
+def test_no_page_shows_a_path_of_the_machine_that_wrote_it(page: Path):
+    """Examples show neutral paths (~/damocles/..., the docs' own machine), never /work/... or /root/...."""
+    text = page.read_text(encoding="utf-8")
+    assert not MACHINE_PATHS.search(text), MACHINE_PATHS.search(text).group(0)
+    assert str(REPO) not in text
