@@ -17,13 +17,13 @@ import sys
 
 import click
 
-from buildcheck import __version__
+from buildcheck import __version__, exit_codes
 from buildcheck.cli_text import COLOR_KEY, Option, TranslatedHelp, global_options
 from buildcheck.errors import BuildcheckError
 from buildcheck.i18n import N_
 
-EXIT_INTERRUPTED = 130
-EXIT_BROKEN_PIPE = 141
+EXIT_INTERRUPTED = exit_codes.INTERRUPTED
+EXIT_BROKEN_PIPE = exit_codes.PIPE_CLOSED
 # The subcommands, in the order --help lists them; buildcheck.commands.<name> defines `command`.
 COMMANDS: tuple[str, ...] = ("scan", "inspect", "explain", "check", "flags", "fix", "diff", "doctor", "demo")
 
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
         _quiet_exit(EXIT_BROKEN_PIPE)
     except click.ClickException as exc:  # usage errors: bad option, missing argument
         exc.show()
-        sys.exit(2)
+        sys.exit(exit_codes.CANNOT_ANSWER)
     except BuildcheckError as exc:
         if os.environ.get("BUILDCHECK_TRACEBACK"):
             raise
@@ -128,5 +128,5 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(_("buildcheck: internal error: {kind}: {message} (set BUILDCHECK_TRACEBACK=1 for details)")
                    .format(kind=type(exc).__name__, message=exc), err=True)
-        sys.exit(2)
+        sys.exit(exit_codes.CANNOT_ANSWER)
     sys.exit(status if isinstance(status, int) else 0)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import signal
 
+from buildcheck.exit_codes import INTERRUPTED
+
 
 def _interrupted_while_starting(_signum: int, _frame: object) -> None:
     os.write(2, b"buildcheck: interrupted\n")
-    os._exit(130)
+    os._exit(INTERRUPTED)
 
 
 def main() -> None:

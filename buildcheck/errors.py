@@ -8,11 +8,13 @@ Exit codes follow the linters' convention (ruff, shellcheck): 0 clean,
 
 from __future__ import annotations
 
+from buildcheck.exit_codes import CANNOT_ANSWER
+
 
 class BuildcheckError(Exception):
     """Base class: a problem the user must fix before buildcheck can answer."""
 
-    exit_code = 2
+    exit_code = CANNOT_ANSWER
 
 
 class UsageError(BuildcheckError):

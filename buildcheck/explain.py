@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from buildcheck.binary_evidence import BinaryEvidence, NativeDebug
 from buildcheck.cargo.resolved import ScanResult
 from buildcheck.causes import Cause
-from buildcheck.i18n import N_
+from buildcheck.i18n import N_, N_plural
 from buildcheck.messages import Joined, Message, Percent, Size
 from buildcheck.model import Finding, Origin
 from buildcheck.remedies import Remedy
@@ -395,8 +395,8 @@ def _headline(scan: ScanResult, ev: BinaryEvidence | None, ranked: Sequence[Expl
         return Message.of("headline.binary.clean", N_("{lead}Your {size} binary carries no debug info. {tail}"),
                           lead=lead, size=Size(ev.file_size), tail=tail)
     if ev.crates:
-        what: Message = Message.of("headline.what.crates", N_("{n} crate carries debug info"),
-                                   plural=N_("{n} crates carry debug info"), n=len(ev.crates))
+        singular, plural = N_plural("{n} crate carries debug info", "{n} crates carry debug info")
+        what: Message = Message.of("headline.what.crates", singular, plural=plural, n=len(ev.crates))
     elif ev.native:
         what = Message.of("headline.what.native", N_("C/C++ code carries debug info"))
     elif ev.std_only:

@@ -68,6 +68,13 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a singular/plural pair where it is defined, so that the catalog gets one plural entry for it
+    (`Message.of(id, singular, plural=plural, n=...)` translates it with `ngettext` when shown). Two separate
+    `N_()` would give two singular entries, which `ngettext` never looks up."""
+    return singular, plural
+
+
 def language_from_argv(argv: list[str]) -> str | None:
     """The value of `--lang X` / `--lang=X` in a command line, read before click parses it.
 

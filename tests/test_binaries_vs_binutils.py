@@ -5,7 +5,7 @@ Every expected number comes from running the real tool on the same file (tests/h
 never from a constant: readelf -S -W for sections, objcopy --decompress-debug-sections for
 uncompressed sizes, objcopy --strip-debug for the stripped size, readelf --debug-dump=info and
 llvm-dwarfdump for units and producers, readelf -n / --string-dump for build-id and debuglink.
-Known disagreements are xfail(strict=True) and written down in /work/notes/inspector-disagreements.md.
+Known disagreements are xfail(strict=True), each with its reason in KNOWN below.
 """
 
 from __future__ import annotations
@@ -47,9 +47,9 @@ IDS = [f"{where}:{name}" for where, name in CASES]
 ZSTD_IN_PYTHON = _has_compression_zstd() or importlib.util.find_spec("zstandard") is not None
 ZSTD_CASES = [("fixture", "c-gz-zstd"), ("fresh", "objcopy-zstd")]
 
-# Known inspector/binutils disagreements: (where, name, check) -> reason, each written down in
-# /work/notes/inspector-disagreements.md. They are strict: once the inspector is fixed the
-# xfail turns into a failure and the entry must go.
+# Known inspector/binutils disagreements: (where, name, check) -> reason (the inspector engineer's notes, outside
+# the repository, have more). They are strict: once the inspector is fixed the xfail turns into a failure and the
+# entry must go.
 KNOWN: dict[tuple[str, str, str], str] = {}
 if not ZSTD_IN_PYTHON:
     for where, name in ZSTD_CASES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import io
 import string
 import sys
@@ -154,3 +155,69 @@ def test_click_messages_module_is_inert():
 
     assert "os.environ" not in inspect.getsource(click_messages)
     assert all(isinstance(text, str) for text in click_messages.click_messages())
+
+
+# -- one punctuation style in Chinese text ---------------------------------------------------------------------------
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
+# ASCII punctuation right after a CJK character: Chinese prose takes `：`, `，`, `；` and `（` there. Code spans keep
+# theirs (`a: b`), and so do paths, flags and path:line, which never follow a CJK character directly. (click writes
+# its own headings with an ASCII colon, "选项:"; "用法:" matches them and is followed by no space in the catalog.)
+_ASCII_AFTER_CJK = re.compile(rf"[{CJK}](?:: |, |; |\()")
+
+
+def ascii_punctuation_after_cjk(text: str) -> list[str]:
+    outside_code = re.sub(r"`[^`\n]*`", "``", text)
+    return [match.group(0) for match in _ASCII_AFTER_CJK.finditer(outside_code)]
+
+
+def test_chinese_translations_use_full_width_punctuation_between_chinese_words(catalog):
+    offending = []
+    for message in catalog:
+        if not message.id:
+            continue
+        for translated in strings_of(message)[1]:
+            found = ascii_punctuation_after_cjk(translated or "")
+            if found:
+                offending.append((strings_of(message)[0][0], found))
+    assert not offending, offending
+
+
+def test_the_punctuation_check_sees_ascii_after_chinese_but_not_code_or_paths():
+    assert ascii_punctuation_after_cjk("无法读取 {path}: {reason}") == []          # after a placeholder: the path's own
+    assert ascii_punctuation_after_cjk("无法读取: {reason}") == ["取: "]
+    assert ascii_punctuation_after_cjk("缺少组件, 请安装") == ["件, "]
+    assert ascii_punctuation_after_cjk("工具链(1.72.0)") == ["链("]
+    assert ascii_punctuation_after_cjk("设置 `键: 值` 即可") == []                  # inside a code span
+    assert ascii_punctuation_after_cjk("见 ~/damocles/Makefile:12（第二行）") == []
+
+
+def test_severity_words_are_translated(catalog):
+    """findings_text.severity_word shows error/warning/info through `_()`: each needs its entry."""
+    from typing import get_args
+
+    from buildcheck.model import Severity
+
+    for severity in get_args(Severity):
+        found = catalog.get(severity)
+        assert found is not None and found.string and found.string != severity, severity
+
+
+def test_a_plural_message_is_translated_as_a_plural_entry():
+    """Message.of(..., plural=...) is shown through ngettext, which looks up plural entries only: the pair must be
+    marked with N_plural, never with two N_() (those become two singular entries ngettext never finds)."""
+    from buildcheck import i18n
+    from buildcheck.messages import Message
+
+    package = ROOT / "buildcheck"
+    marked_apart = [str(path.relative_to(ROOT)) for path in package.rglob("*.py")
+                    if re.search(r"plural\s*=\s*N_\(", path.read_text(encoding="utf-8"))]
+    assert not marked_apart, marked_apart
+    singular, plural = i18n.N_plural("{n} crate carries debug info", "{n} crates carry debug info")
+    i18n.set_language("zh")
+    try:
+        for n in (1, 2):
+            text = Message.of("headline.what.crates", singular, plural=plural, n=n).text()
+            assert text.startswith(f"{n} 个"), text
+    finally:
+        i18n.set_language("en")

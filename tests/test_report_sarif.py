@@ -61,11 +61,11 @@ def check_sarif(log: dict) -> None:
                     assert isinstance(region["startLine"], int) and region["startLine"] >= 1
 
 
-ROOT = "/work/checkout"
-MANIFEST = "/work/checkout/damocles-worker/Cargo.toml"
+ROOT = "/home/ci/checkout"
+MANIFEST = "/home/ci/checkout/damocles-worker/Cargo.toml"
 FINDINGS = [
     Finding(rule="BC001", severity="error", message=note("-g in build.rustflags"),
-            origin=Origin.file("/work/checkout/damocles-worker/.cargo/config.toml", 3), fix=note("remove -g")),
+            origin=Origin.file("/home/ci/checkout/damocles-worker/.cargo/config.toml", 3), fix=note("remove -g")),
     Finding(rule="BC001", severity="error", message=note("-g in RUSTFLAGS"), origin=Origin.environment("RUSTFLAGS"),
             fix=note("export RUSTFLAGS='-C target-cpu=native'")),
     Finding(rule="BC002", severity="warning", message=note("debug = true"),
@@ -148,7 +148,7 @@ def test_levels():
 
 def test_fingerprints_are_stable_across_line_moves_and_distinct_across_findings():
     moved = [Finding(rule="BC001", severity="error", message=note("-g in build.rustflags"),
-                     origin=Origin.file("/work/checkout/damocles-worker/.cargo/config.toml", 30), fix=note("remove -g"))]
+                     origin=Origin.file("/home/ci/checkout/damocles-worker/.cargo/config.toml", 30), fix=note("remove -g"))]
     fp = lambda log: [r["partialFingerprints"] for r in log["runs"][0]["results"]]  # noqa: E731
     assert fp(document(moved))[0] == fp(document())[0]
     assert len({json.dumps(x) for x in fp(document())}) == len(FINDINGS)

@@ -24,7 +24,8 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "buildcheck"
 LANGUAGES = ("zh",)
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # N_: marked where defined, translated where shown
+# N_: marked where defined, translated where shown; N_plural: a singular/plural pair marked the same way
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2)}
 
 
 def po_path(lang: str) -> Path:

@@ -2,7 +2,8 @@
 
 Each entry is kept as a strict xfail: the test still compares everything, and it
 turns red (XPASS) the day the scanner is fixed, so the entry gets removed.
-Details of each case are in /work/notes/scanner-disagreements.md.
+Each entry's reason says what real cargo does (the scanner engineer's notes, outside the
+repository, have more).
 Keys: (cargo label, case name). Generated cases are keyed by seed, and a seed's case changes
 whenever configgen.py changes: re-run the seeds listed here after any change to the generator.
 """

@@ -25,17 +25,19 @@ def system_cargo(directory: Path, version: str) -> Path:
 
 def rustup(root: Path, installed: Iterable[str] = (), *, default: str | None = None,
            components: dict[str, Iterable[str]] | None = None, overrides: dict[str, str] | None = None,
-           host: str = HOST) -> dict[str, str]:
+           host: str = HOST, bin_dir: str = "cargo-bin", home_dir: str = "rustup-home") -> dict[str, str]:
     """A rustup installation under `root`; returns the env entries (PATH, RUSTUP_HOME) that select it.
 
-    installed: toolchain versions ("1.72.0", "stable=1.95.0" for a named channel and its rustc version)."""
-    bindir = root / "cargo-bin"
+    installed: toolchain versions ("1.72.0", "stable=1.95.0" for a named channel and its rustc version).
+    bin_dir, home_dir: where the proxies and rustup's home go under `root` (".cargo/bin" and ".rustup" lay them out
+    as rustup does in a home directory)."""
+    bindir = root / bin_dir
     bindir.mkdir(parents=True, exist_ok=True)
     (bindir / "rustup").write_text("#!/bin/sh\necho 'a proxy must never run in a test' >&2\nexit 99\n")
     (bindir / "rustup").chmod(0o755)
     if not (bindir / "cargo").exists():
         os.symlink("rustup", bindir / "cargo")
-    home = root / "rustup-home"
+    home = root / home_dir
     for entry in installed:
         name, _, version = entry.partition("=")
         version = version or name
