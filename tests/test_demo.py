@@ -63,6 +63,8 @@ def test_demo_tells_the_whole_story_and_ends_clean(capsys, monkeypatch):
     assert err == ""
     assert "Verdict: no debug sections expected in the binary (debuginfo none, strip debuginfo)" in out
     assert out.count("Step ") >= 6
+    # The build host is the shipped sample (an EPYC 7302) in every step, not the machine the demo runs on.
+    assert out.count("uses x86-64-v3 plus sha_ni, adx, 3dnowprefetch, aes, pclmulqdq, rdrand, rdseed, sse4a and") >= 2
     # the shipped examples themselves are untouched
     assert tree_digest(tour.EXAMPLES) == before
 
@@ -124,3 +126,10 @@ def test_readme_quick_start_runs_the_demo_and_ci_runs_the_readme_test_command():
     assert first in readme and second in readme
     assert readme.index(first) < readme.index(second)
     assert second in (REPO / ".ci" / "run").read_text()
+
+
+def test_the_sample_cpu_is_a_whole_cpuinfo_with_its_level():
+    from buildcheck.recommend.cpu_features import cpuinfo_flags, read_cpuinfo
+    from buildcheck.x86_features import level_of
+
+    assert level_of(cpuinfo_flags(read_cpuinfo(str(tour.EXAMPLES / "cpuinfo.txt")))) == "x86-64-v3"

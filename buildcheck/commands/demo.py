@@ -43,7 +43,8 @@ class _Narrator:
         click.echo(click.style("$ " + text, fg="cyan") if self.color else "$ " + text)
 
 
-def _run(name: str, args: list[str], *, env: Mapping[str, str], cwd: Path, color: str, host: str) -> int:
+def _run(name: str, args: list[str], *, env: Mapping[str, str], cwd: Path, color: str, host: str,
+         cpuinfo: str) -> int:
     """Run one of our own commands in-process with the tour's environment instead of the user's.
 
     The whole story goes to stdout (`buildcheck demo > tour.txt` keeps it all): what a command writes to stderr
@@ -52,7 +53,8 @@ def _run(name: str, args: list[str], *, env: Mapping[str, str], cwd: Path, color
     import importlib
 
     module = importlib.import_module(f"buildcheck.commands.{name}")
-    obj = RunContext(env=dict(env), cwd=str(cwd), color=color, host=host)
+    # The build host is the shipped sample CPU in every step, as the environment is the simulated one.
+    obj = RunContext(env=dict(env), cwd=str(cwd), color=color, host=host, cpuinfo_path=cpuinfo)
     sys.stdout.flush()
     with contextlib.redirect_stderr(sys.stdout):
         status = module.command.main(args=args, prog_name=f"buildcheck {name}", obj=obj, standalone_mode=False)
@@ -128,7 +130,7 @@ def _tour(root: Path, color: bool, host: str) -> int:
     say.say(_("scan resolves every source of debug settings the way cargo does and says where each value came "
               "from: a file and line, or an environment variable."))
     say.command_line("buildcheck scan")
-    before = _run("scan", [], env=env, cwd=ws, color=color_choice, host=host)
+    before = _run("scan", [], env=env, cwd=ws, color=color_choice, host=host, cpuinfo=cpuinfo)
     click.echo()
     say.say(_("Exit status {status}: the binary would carry debug info.").format(status=before))
 
@@ -137,26 +139,26 @@ def _tour(root: Path, color: bool, host: str) -> int:
               "program compiled with -g and never stripped (a copy of fixtures/binaries/rust-tiny-debug): the "
               "same story at a smaller scale.").format(path=binary))
     say.command_line(f"buildcheck inspect {binary}")
-    _run("inspect", [str(files.binary)], env=env, cwd=ws, color=color_choice, host=host)
+    _run("inspect", [str(files.binary)], env=env, cwd=ws, color=color_choice, host=host, cpuinfo=cpuinfo)
 
     say.step(_("explain: which setting put it there"))
     say.say(_("explain joins the binary's debug info with the settings that caused it, most important first, "
               "and says which causes are really seen in the binary. The stand-in was compiled by a newer rustc "
               "than the pinned 1.72.0, and explain says that first: the rules it judges by are 1.72's."))
     say.command_line(f"buildcheck explain {binary}")
-    _run("explain", [str(files.binary)], env=env, cwd=ws, color=color_choice, host=host)
+    _run("explain", [str(files.binary)], env=env, cwd=ws, color=color_choice, host=host, cpuinfo=cpuinfo)
 
     say.step(_("the fix: flags for the environment, fix for config files"))
     say.say(_("flags prints the environment to build with (`eval \"$(buildcheck flags)\"`): RUSTFLAGS without "
               "-g, and strip for a toolchain older than 1.77. The CPU summary is computed from a sample "
               "/proc/cpuinfo shipped with the demo."))
     say.command_line(f"buildcheck flags --cpuinfo {cpuinfo}")
-    _run("flags", ["--cpuinfo", cpuinfo], env=env, cwd=ws, color=color_choice, host=host)
+    _run("flags", ["--cpuinfo", cpuinfo], env=env, cwd=ws, color=color_choice, host=host, cpuinfo=cpuinfo)
     click.echo()
     say.say(_("fix edits the config files that turn debug info on. Here it writes into the demo's copy only "
               "(keeping a .bak); on your checkout, run it without --write first to see the diff."))
     say.command_line("buildcheck fix --write")
-    _run("fix", ["--write"], env=env, cwd=ws, color=color_choice, host=host)
+    _run("fix", ["--write"], env=env, cwd=ws, color=color_choice, host=host, cpuinfo=cpuinfo)
 
     say.step(_("check again"))
     fixed_env = _fixed_environment(ws, env, host)
@@ -166,7 +168,7 @@ def _tour(root: Path, color: bool, host: str) -> int:
             click.echo(f"  {name}={fixed_env[name]}" if name in fixed_env else f"  unset {name}")
     click.echo()
     say.command_line("buildcheck scan")
-    after = _run("scan", [], env=fixed_env, cwd=ws, color=color_choice, host=host)
+    after = _run("scan", [], env=fixed_env, cwd=ws, color=color_choice, host=host, cpuinfo=cpuinfo)
     click.echo()
     if after == 0:
         say.say(_("Exit status 0: no debug info of the project's crates, and the standard library's is stripped. "
