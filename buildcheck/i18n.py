@@ -32,7 +32,8 @@ def _supported(value: str) -> str | None:
 def language_from_env(env: Mapping[str, str]) -> str:
     """The language the locale variables ask for, in gettext's order: LANGUAGE (a colon-separated list of
     preferences, ignored when the locale is C/POSIX, as GNU gettext does), then LC_ALL, LC_MESSAGES, LANG."""
-    locale = next((env[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(name)), "")
+    # No locale variable set is the C locale too.
+    locale = next((env[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(name)), "C")
     if env.get("LANGUAGE") and locale.split(".")[0] not in ("C", "POSIX"):
         for preference in env["LANGUAGE"].split(":"):
             found = _supported(preference)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from buildcheck.i18n import N_, _, ngettext
+
 
 @dataclass(frozen=True)
 class Size:
@@ -32,12 +34,17 @@ class Percent:
     ratio: float
 
 
+# The separators are the catalog's too: Chinese joins a list with 、 and clauses with ；.
+LIST_SEPARATOR = N_(", ")
+CLAUSE_SEPARATOR = N_("; ")
+
+
 @dataclass(frozen=True)
 class Joined:
     """Items shown joined by `separator` in text (a list in JSON), e.g. several fixes joined by "; "."""
 
     items: tuple[Any, ...]
-    separator: str = "; "
+    separator: str = CLAUSE_SEPARATOR
 
 
 @dataclass(frozen=True)
@@ -59,8 +66,6 @@ class Message:
 
     def text(self, style: Any = None) -> str:
         """The message in the language of the run; `style` shows the paths of Origins (PathStyle), None: as stored."""
-        from buildcheck.i18n import _, ngettext
-
         template = ngettext(self.template, self.plural, self.n) if self.plural is not None and self.n is not None \
             else _(self.template)
         values = {name: _as_text(value, style) for name, value in self.params}
@@ -99,14 +104,18 @@ def _as_text(value: Any, style: Any = None) -> Any:
     if isinstance(value, Percent):
         return "{p:.0f}%".format(p=100.0 * value.ratio)
     if isinstance(value, Joined):
-        return value.separator.join(str(_as_text(item, style)) for item in value.items)
+        return _translated(value.separator).join(str(_as_text(item, style)) for item in value.items)
     if hasattr(value, "describe") and callable(value.describe):  # an Origin
         return value.describe(style)
     if isinstance(value, PurePath):
         return style.show(str(value)) if style is not None else str(value)
     if isinstance(value, Sequence) and not isinstance(value, str):
-        return ", ".join(str(_as_text(item, style)) for item in value)
+        return _translated(LIST_SEPARATOR).join(str(_as_text(item, style)) for item in value)
     return value
+
+
+def _translated(text: str) -> str:
+    return _(text)
 
 
 def _as_json(value: Any) -> Any:

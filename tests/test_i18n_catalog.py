@@ -221,3 +221,16 @@ def test_a_plural_message_is_translated_as_a_plural_entry():
             assert text.startswith(f"{n} 个"), text
     finally:
         i18n.set_language("en")
+
+
+def test_lists_and_clauses_are_joined_in_the_language_of_the_run():
+    from buildcheck import i18n
+    from buildcheck.messages import Joined, Message
+
+    message = Message.of("t", "{names}: {fixes}", names=("adx", "sha_ni"), fixes=Joined(("a", "b")))
+    assert message.text() == "adx, sha_ni: a; b"
+    i18n.set_language("zh")
+    try:
+        assert message.text() == "adx、sha_ni: a；b"
+    finally:
+        i18n.set_language("en")

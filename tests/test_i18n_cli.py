@@ -49,6 +49,13 @@ def test_language_from_env_reads_lc_all_first():
     assert i18n.language_from_env({}) == "en"
 
 
+def test_language_is_a_preference_list_read_only_outside_the_c_locale():
+    """GNU gettext: LANGUAGE comes first, but not when the locale is C (which no locale variable at all is)."""
+    assert i18n.language_from_env({"LANGUAGE": "fr:zh_CN", "LANG": "en_US.UTF-8"}) == "zh"
+    assert i18n.language_from_env({"LANGUAGE": "zh", "LANG": "C.UTF-8"}) == "en"
+    assert i18n.language_from_env({"LANGUAGE": "zh"}) == "en"
+
+
 def test_group_help_in_chinese_before_the_callback_runs(capsys, monkeypatch):
     code, out, _err = run(capsys, ["--lang", "zh", "--help"], monkeypatch)
     assert code == 0

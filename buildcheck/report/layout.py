@@ -54,6 +54,11 @@ def _is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
+# Line-breaking rules of Chinese typesetting: what never starts a line, and what never ends one.
+_NO_LINE_START = frozenset("，。、；：！？）」』】》〉,.;:!?)]}")
+_NO_LINE_END = frozenset("（「『【《〈")
+
+
 def _break_points(plain: str, width: int, indent: int) -> list[int]:
     """Offsets where `plain` is split into lines of at most `width` cells (continuation lines get `indent`)."""
     offsets: list[int] = []
@@ -69,9 +74,17 @@ def _break_points(plain: str, width: int, indent: int) -> list[int]:
         j = i
         if _is_wide(plain[i]):
             j = i + 1  # a CJK character is a word of its own
+            if plain[i] in _NO_LINE_END and j < n and plain[j] != " ":  # an opening bracket stays with what it opens
+                if _is_wide(plain[j]):
+                    j += 1
+                else:
+                    while j < n and plain[j] != " " and not _is_wide(plain[j]):
+                        j += 1
         else:
             while j < n and plain[j] != " " and not _is_wide(plain[j]):
                 j += 1
+        while j < n and plain[j] in _NO_LINE_START:
+            j += 1  # closing punctuation stays at the end of the line before it
         word = cell_len(plain[i:j])
         if column + word > width and i > line_start and plain[line_start:i].strip():
             offsets.append(i)
