@@ -386,7 +386,7 @@ def _headline(scan: ScanResult, ev: BinaryEvidence | None, ranked: Sequence[Expl
         return Message.of("headline.predicted", N_("The binary will carry debug info: {cause}.{fix}"),
                           cause=active[0].summary, fix=fix_text)
     if contradictions and contradictions[0].message.id == "BC103.toolchain":
-        lead: Message | str = Message.of("headline.toolchain", N_("{contradiction} "),
+        lead: Message | str = Message.of("headline.toolchain", N_("{contradiction}. "),
                                          contradiction=contradictions[0].message)
     else:
         lead = ""

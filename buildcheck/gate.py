@@ -20,7 +20,7 @@ from buildcheck.binary_findings import binary_findings
 from buildcheck.elf.inspect import BinaryReport
 from buildcheck.explain import Explanation, explain
 from buildcheck.i18n import N_
-from buildcheck.messages import Message
+from buildcheck.messages import Joined, Message
 from buildcheck.model import Finding
 from buildcheck.project import BuildPath, ProjectReport, ViaChoice, WorkspaceReport, project_json
 from buildcheck.recommend.verdict import FailOn, Verdict, gate_verdict
@@ -104,7 +104,7 @@ def _one_contradiction(explanation: Explanation) -> list[Finding]:
         return findings
     also = [Message.of("BC103.also", N_("Also: {message}."), message=f.message) for f in findings[1:]]
     return [replace(findings[0], message=Message.of("BC103.several", N_("{first}. {rest}"), first=findings[0].message,
-                                                    rest=also))]
+                                                    rest=Joined(tuple(also), separator=" ")))]
 
 
 def run_gate(project: ProjectReport, reports: Sequence[BinaryReport], *, via: ViaChoice = "both",

@@ -46,7 +46,7 @@ def test_binary_and_settings_in_json(tmp_path):
     assert [c["message_id"] for c in data["contradictions"]] == ["BC103.toolchain", "BC103.other-project"]
     assert "1.72.0" in data["contradictions"][0]["message"] and "1.72.0" not in data["binary"]["rustc_versions"]
     assert "another project" in data["contradictions"][1]["message"]
-    assert data["headline"].startswith(data["contradictions"][0]["message"])
+    assert data["headline"].startswith(data["contradictions"][0]["message"] + ". ")  # a sentence of its own
 
 
 def test_directory_alone_explains_the_settings(tmp_path):
