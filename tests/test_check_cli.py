@@ -195,3 +195,33 @@ def test_one_contradiction_finding_per_binary(tmp_path):
                                                       str(BINARY_FIXTURES / "rust-tiny")]
     assert bc103[0]["message"].count("Also:") == 2 and "Also:" not in bc103[1]["message"]
     assert all(f["severity"] == "warning" for f in bc103)
+
+
+def test_several_contradictions_of_one_binary_are_one_finding_in_sentences(tmp_path):
+    s = Scenario("clean", tmp_path)
+    data = _json(s.run("check", "--binary", str(BINARY_FIXTURES / "mixed-rust-c"), "--format", "json"))
+    (bc103,) = [f for f in data["findings"] if f["rule"] == "BC103"]
+    assert bc103["message_id"] == "BC103.several"
+    text = bc103["message"]
+    assert text.count(". Also: ") >= 1 and ".," not in text and text.endswith(".")
+
+
+def test_at_a_repository_root_each_workspace_has_its_own_findings(tmp_path):
+    """Two workspaces, the same BC001 in both: the text says whose is whose."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    root = tmp_path / "damocles"
+    shutil.copytree(repo / "fixtures" / "make" / "damocles", root)
+    shutil.copytree(repo / "fixtures" / "docs" / "damocles", root, dirs_exist_ok=True)
+    env = {"PATH": str(tmp_path / "no-cargo"), "HOME": str(tmp_path / "home"), "CARGO_HOME": str(tmp_path / "ch"),
+           "LANG": "C", "RUSTFLAGS": "-g", "PYTHONPATH": str(repo), "COLUMNS": "200"}
+    done = subprocess.run([sys.executable, "-m", "buildcheck", "--color", "never", "check"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    sections = done.stdout.split("Findings in ")[1:]
+    assert [s.splitlines()[0] for s in sections] == ["damocles-worker", "damocles-worker-util"]
+    assert all("error BC001" in s for s in sections)

@@ -38,7 +38,15 @@ def render(out: TextOut, report: GateReport) -> None:
         out.line(_("binary:"), " ", out.text(line))
         out.line(out.text(binary.explanation.headline), indent=2)
 
-    render_findings(out, report.findings)
+    if len(project.workspaces) > 1:  # a repository root: each workspace's findings under its name
+        for workspace in project.workspaces:
+            root = workspace.direct.scan.workspace_root
+            manifest = str(root / "Cargo.toml") if root else None
+            own = [g.finding for g in report.gated if g.manifest_path == manifest]
+            name = out.path(str(root)) if root else _("no cargo workspace found")
+            render_findings(out, own, heading=_("Findings in {workspace}").format(workspace=name))
+    else:
+        render_findings(out, report.findings)
 
     verdict = report.verdict
     counts = verdict.counts

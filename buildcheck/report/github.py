@@ -7,7 +7,9 @@ in the message `%`, CR and LF are percent-encoded (so a multi-line message with 
 fix stays one command); property values additionally encode `:` and `,`.
 A file inside `root` is given repository-relative; an environment variable or default
 is shown on the workspace manifest and named in the message; a file outside the
-repository cannot carry an annotation, so it gets none and its path goes into the message.
+repository (~/.cargo/config.toml) is given by its absolute path: GitHub lists the
+annotation with it but cannot draw it on a diff. Paths inside the message are shown as
+the file is, relative to `root`.
 """
 
 from __future__ import annotations
