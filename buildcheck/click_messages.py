@@ -21,6 +21,7 @@ def click_messages() -> tuple[str, ...]:
         _("Error: {message}"),
         _("Try '{command} {option}' for help."),
         _("No such option {name!r}."),
+        _("No such option: {name}"),  # click 8.1.0-8.1.3's wording (pyproject admits click>=8.1)
         _("No such command {name!r}."),
         _("Missing argument"),
         _("Missing option"),

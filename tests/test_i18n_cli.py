@@ -74,14 +74,15 @@ def test_locale_variable_chooses_chinese_and_lang_overrides_it(capsys, monkeypat
 def test_clicks_usage_error_in_chinese_exits_2(capsys, monkeypatch):
     code, _out, err = run(capsys, ["--lang", "zh", "scan", "--no-such-option"], monkeypatch)
     assert code == 2
-    assert "'--no-such-option'" in err
-    assert "No such option" not in err and "错误" in err
+    # click's wording differs between releases (8.1.0: "No such option: --x"); each one we know is translated
+    assert "--no-such-option" in err
+    assert "No such option" not in err and "错误" in err and "没有选项" in err
 
 
 def test_english_stays_the_default(capsys, monkeypatch):
     code, _out, err = run(capsys, ["scan", "--no-such-option"], monkeypatch)
     assert code == 2
-    assert "Error: No such option '--no-such-option'." in err
+    assert "Error: No such option" in err and "--no-such-option" in err and "错误" not in err
 
 
 def test_our_error_line_is_translated(capsys, monkeypatch, tmp_path):
