@@ -192,7 +192,9 @@ def join_words(first: str, second: str) -> str:
                     for i in range(length))
 
 
-def _lexical_abspath(name: str, directory: str) -> str:
+def lexical_abspath(name: str, directory: str) -> str:
+    """`name` made absolute against `directory` by text alone, `.` and `..` folded, no symlink followed: what
+    make's $(abspath) and a shell's logical `cd` (its $PWD) both do."""
     path = name if name.startswith("/") else directory.rstrip("/") + "/" + name
     parts: list[str] = []
     for part in path.split("/"):
@@ -207,7 +209,7 @@ def _lexical_abspath(name: str, directory: str) -> str:
 
 
 def abspath_words(text: str, directory: str) -> str:
-    return " ".join(_lexical_abspath(w, directory) for w in words(text))
+    return " ".join(lexical_abspath(w, directory) for w in words(text))
 
 
 def realpath_words(text: str, directory: str) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from buildcheck.make.functions import lexical_abspath
 from buildcheck.make.opaque import OPEN, OpaqueRegistry
 from buildcheck.make.shell_syntax import (AndOr, Group, Pipeline, ShellUnsupported, SimpleCommand, Word,
                                           parse)
@@ -162,20 +163,6 @@ def _same_directory(first: str, second: Path) -> bool:
         return os.path.samefile(first, second)
     except OSError:
         return False
-
-
-def _logical_join(base: str, target: str) -> str:
-    path = target if target.startswith("/") else base.rstrip("/") + "/" + target
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(part)
-    return "/" + "/".join(parts)
 
 
 Runner = Callable[[Started], bool]
@@ -439,7 +426,7 @@ class ShellSimulation:
             target = arguments[0]
         if not target or OPEN in target:
             raise ShellUnsupported("cd to an unknown directory")
-        logical = _logical_join(state.pwd, target)
+        logical = lexical_abspath(target, state.pwd)
         physical = Path(os.path.realpath(logical))
         if not self.directory_exists(physical):
             return self._fail(state, f"cd: can't cd to {target}")
