@@ -10,6 +10,7 @@ import pytest
 
 import elf_synth as es
 from buildcheck import cli
+from helpers.terminal import FakeTerminal
 
 RUSTC = "clang LLVM (rustc version 1.72.0 (5680fa18f 2023-08-23))"
 GCC = "GNU C++17 12.2.0 -mtune=generic -march=x86-64 -g -O3"
@@ -187,36 +188,20 @@ def test_usage_errors(capsys):
     assert code == 2
 
 
-class _FakeTerminal:
-    def __init__(self, tty: bool):
-        self.tty = tty
-        self.written: list[str] = []
-
-    def isatty(self) -> bool:
-        return self.tty
-
-    def write(self, text: str) -> int:
-        self.written.append(text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-
 def test_progress_bar_only_on_a_terminal_and_only_for_long_walks():
     from buildcheck.report.inspect_progress import LONG_WALK_BYTES, walk_progress
 
-    with walk_progress(_FakeTerminal(tty=False), "x", enabled=True) as progress:
+    with walk_progress(FakeTerminal(tty=False), "x", enabled=True) as progress:
         assert progress is None
-    with walk_progress(_FakeTerminal(tty=True), "x", enabled=False) as progress:
+    with walk_progress(FakeTerminal(tty=True), "x", enabled=False) as progress:
         assert progress is None
-    small = _FakeTerminal(tty=True)
+    small = FakeTerminal(tty=True)
     with walk_progress(small, "x", enabled=True) as progress:
         assert progress is not None
         progress(10, 1000)
         progress(1000, 1000)
     assert small.written == []
-    large = _FakeTerminal(tty=True)
+    large = FakeTerminal(tty=True)
     with walk_progress(large, "big-binary", enabled=True) as progress:
         progress(LONG_WALK_BYTES // 2, LONG_WALK_BYTES * 2)
         progress(LONG_WALK_BYTES * 2, LONG_WALK_BYTES * 2)

@@ -14,6 +14,7 @@ import pytest
 from buildcheck.elf import eh_frame, reader, symbols
 from buildcheck.isa.names import symbol_origin
 from buildcheck.isa.report import inspect_isa
+from helpers.terminal import FakeTerminal
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "binaries"
 SOURCES = Path(__file__).resolve().parent / "isa_programs"
@@ -180,33 +181,17 @@ def test_symbols_and_fdes_match_pyelftools(name):
     assert fdes == their_fdes
 
 
-class _Terminal:
-    def __init__(self, tty: bool):
-        self.tty = tty
-        self.written: list[str] = []
-
-    def isatty(self) -> bool:
-        return self.tty
-
-    def write(self, text: str) -> int:
-        self.written.append(text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-
 def test_decoding_progress_only_on_a_terminal_and_for_much_code():
     from buildcheck.report.inspect_progress import LONG_DECODE_BYTES, walk_progress
 
-    piped = _Terminal(tty=False)
+    piped = FakeTerminal(tty=False)
     with walk_progress(piped, "x", enabled=True, long_bytes=LONG_DECODE_BYTES, message="decoding {name}") as progress:
         assert progress is None
-    small = _Terminal(tty=True)
+    small = FakeTerminal(tty=True)
     with walk_progress(small, "x", enabled=True, long_bytes=LONG_DECODE_BYTES, message="decoding {name}") as progress:
         progress(1 << 20, 2 << 20)
     assert small.written == []
-    large = _Terminal(tty=True)
+    large = FakeTerminal(tty=True)
     with walk_progress(large, "worker", enabled=True, long_bytes=LONG_DECODE_BYTES,
                        message="decoding {name}") as progress:
         progress(LONG_DECODE_BYTES, LONG_DECODE_BYTES * 2)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers.seeds import seeds_from
+
 from .case import Case
 from .configgen import generate
 from .runner import Cargo, CargoOutcome, find_cargo, run_cargo
@@ -25,16 +27,7 @@ KEEP = bool(os.environ.get("BC_DIFF_KEEP"))   # keep each case's directory (and 
 
 def selected_seeds() -> list[int]:
     """BC_DIFF_SEEDS="0-59" (default), "17", "3,17,40-45": the generated cases to run."""
-    spec = os.environ.get("BC_DIFF_SEEDS", "0-59")
-    seeds: list[int] = []
-    for part in spec.split(","):
-        part = part.strip()
-        if "-" in part:
-            low, high = part.split("-", 1)
-            seeds += range(int(low), int(high) + 1)
-        elif part:
-            seeds.append(int(part))
-    return seeds
+    return seeds_from(variable="BC_DIFF_SEEDS", default="0-59")
 
 
 _CARGOS: dict[str, Cargo | None] = {}

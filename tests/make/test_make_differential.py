@@ -9,7 +9,6 @@ first (it only reads), then runs the real make with a fake cargo first on PATH (
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from buildcheck.make import ShellModel, trace_make
+from helpers.seeds import seeds_from
 
 from .makegen import generate
 from .oracle import CAN_RUN, SH_MODEL, SKIP_REASON, compare, fake_bin, run_make
@@ -147,16 +147,7 @@ def test_fixture(tmp_path, scenario):
 
 
 def selected_seeds() -> list[int]:
-    spec = os.environ.get("BC_MAKE_SEEDS", "0-149")
-    seeds: list[int] = []
-    for part in spec.split(","):
-        part = part.strip()
-        if "-" in part:
-            low, high = part.split("-", 1)
-            seeds += range(int(low), int(high) + 1)
-        elif part:
-            seeds.append(int(part))
-    return seeds
+    return seeds_from(variable="BC_MAKE_SEEDS", default="0-149")
 
 
 @pytest.mark.parametrize("seed", selected_seeds())
