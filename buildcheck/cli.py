@@ -85,6 +85,19 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise Interrupted
 
 
+def _interrupt_inside(exc: BaseException) -> bool:
+    """Whether Ctrl-C is what `exc` wraps: Python 3.11 turns an exception raised while a class is created (a
+    dataclass field's __set_name__, during a lazy import) into RuntimeError("Error calling __set_name__ ...")."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, (Interrupted, KeyboardInterrupt)):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _quiet_exit(status: int) -> None:
     """Leave without Python flushing into a closed pipe at shutdown ("Exception ignored ... BrokenPipeError")."""
     try:
@@ -124,6 +137,9 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(_("buildcheck: error: {message}").format(message=exc), err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:  # a bug of ours: still one line, with a way to see more
+        if _interrupt_inside(exc):
+            click.echo(_("buildcheck: interrupted"), err=True)
+            sys.exit(EXIT_INTERRUPTED)
         if os.environ.get("BUILDCHECK_TRACEBACK"):
             raise
         click.echo(_("buildcheck: internal error: {kind}: {message} (set BUILDCHECK_TRACEBACK=1 for details)")

@@ -7,6 +7,7 @@ the installed tool from outside the repository.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -46,6 +47,12 @@ def test_wheel_carries_the_catalog_and_the_examples(wheel):
                      "buildcheck/examples/cpuinfo.txt"):
         assert required in names, required
     assert not any(name.endswith(".po") for name in names)  # the source catalog stays in the repository
+    # Every file of the package is shipped (a data file the code reads, such as doctor's sys_crates.toml, is
+    # missed only by an installed copy: the editable checkout has them all).
+    package = REPO / "buildcheck"
+    shipped = {str(path.relative_to(REPO)) for path in package.rglob("*")
+               if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".po")}
+    assert shipped - names == set()
 
 
 def test_installed_tool_speaks_chinese_and_runs_the_demo(wheel, tmp_path):
@@ -67,3 +74,12 @@ def test_installed_tool_speaks_chinese_and_runs_the_demo(wheel, tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr
     assert "Step 6/6" in demo.stdout and "no debug sections expected" in demo.stdout
+
+    # doctor reads its table of -sys crates from the package
+    machine = tmp_path / "machine"
+    (machine / "etc").mkdir(parents=True)
+    doctor = subprocess.run([sys.executable, "-m", "buildcheck", "doctor", "--root", str(machine), "--format", "json",
+                             str(REPO / "fixtures" / "doctor" / "damocles-like")], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert doctor.returncode in (0, 1), doctor.stderr
+    assert "libclang" in {check["name"] for check in json.loads(doctor.stdout)["checks"]}

@@ -159,3 +159,21 @@ def test_binary_commands_have_clean_lines_and_whole_names(command, width, tmp_pa
     for argument in command[1:]:
         if argument.startswith("/") and Path(argument).is_file():
             assert any(argument in line for line in lines), (argument, done.stdout)  # as typed, whole
+
+
+def test_ctrl_c_wrapped_by_class_creation_is_still_an_interrupt(monkeypatch, capsys):
+    """Python 3.11 wraps an exception raised in a dataclass field's __set_name__ (Ctrl-C during a lazy import of a
+    command) in RuntimeError; that is still Ctrl-C: one line and 130, not an "internal error"."""
+    from buildcheck import cli
+
+    def interrupted_while_importing(**_kwargs):
+        try:
+            raise cli.Interrupted
+        except cli.Interrupted as exc:
+            raise RuntimeError("Error calling __set_name__ on 'Field' instance 'params' in 'Message'") from exc
+
+    monkeypatch.setattr(cli.cli, "main", interrupted_while_importing)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["scan"])
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err.splitlines() == ["buildcheck: interrupted"]
