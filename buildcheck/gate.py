@@ -76,7 +76,7 @@ class GateReport:
                 "max_size": self.max_size, "binaries": [b.to_json() for b in self.binaries]}
 
 
-def _manifest(workspace: WorkspaceReport) -> str | None:
+def manifest_path_of(workspace: WorkspaceReport) -> str | None:
     root = workspace.direct.scan.workspace_root
     return str(root / "Cargo.toml") if root else None
 
@@ -111,7 +111,7 @@ def run_gate(project: ProjectReport, reports: Sequence[BinaryReport], *, via: Vi
              max_size: int | None = None, fail_on: FailOn = "error") -> GateReport:
     gated: list[GatedFinding] = []
     for workspace in project.workspaces:
-        manifest = _manifest(workspace)
+        manifest = manifest_path_of(workspace)
         gated.extend(GatedFinding(finding=f, manifest_path=manifest) for f in workspace.findings(via))
     checked = []
     for report in reports:
@@ -123,7 +123,7 @@ def run_gate(project: ProjectReport, reports: Sequence[BinaryReport], *, via: Vi
                *_one_contradiction(explanation)]
         checked.append(CheckedBinary(evidence=explanation.binary, explanation=explanation, findings=tuple(own),
                                      workspace=workspace.direct.scan.workspace_root))
-        gated.extend(GatedFinding(finding=f, manifest_path=_manifest(workspace)) for f in own)
+        gated.extend(GatedFinding(finding=f, manifest_path=manifest_path_of(workspace)) for f in own)
     findings = [g.finding for g in gated]
     return GateReport(project=project, via=via, binaries=tuple(checked), gated=tuple(gated),
                       verdict=gate_verdict(findings, fail_on), max_size=max_size)

@@ -104,18 +104,14 @@ def _as_text(value: Any, style: Any = None) -> Any:
     if isinstance(value, Percent):
         return "{p:.0f}%".format(p=100.0 * value.ratio)
     if isinstance(value, Joined):
-        return _translated(value.separator).join(str(_as_text(item, style)) for item in value.items)
+        return _(value.separator).join(str(_as_text(item, style)) for item in value.items)
     if hasattr(value, "describe") and callable(value.describe):  # an Origin
         return value.describe(style)
     if isinstance(value, PurePath):
         return style.show(str(value)) if style is not None else str(value)
     if isinstance(value, Sequence) and not isinstance(value, str):
-        return _translated(LIST_SEPARATOR).join(str(_as_text(item, style)) for item in value)
+        return _(LIST_SEPARATOR).join(str(_as_text(item, style)) for item in value)
     return value
-
-
-def _translated(text: str) -> str:
-    return _(text)
 
 
 def _as_json(value: Any) -> Any:

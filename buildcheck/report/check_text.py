@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from buildcheck.gate import GateReport
+from buildcheck.gate import GateReport, manifest_path_of
 from buildcheck.i18n import N_, _
 from buildcheck.messages import Message, Percent, Size
 from buildcheck.report.console import TextOut
@@ -41,7 +41,7 @@ def render(out: TextOut, report: GateReport) -> None:
     if len(project.workspaces) > 1:  # a repository root: each workspace's findings under its name
         for workspace in project.workspaces:
             root = workspace.direct.scan.workspace_root
-            manifest = str(root / "Cargo.toml") if root else None
+            manifest = manifest_path_of(workspace)
             own = [g.finding for g in report.gated if g.manifest_path == manifest]
             name = out.path(str(root)) if root else _("no cargo workspace found")
             render_findings(out, own, heading=_("Findings in {workspace}").format(workspace=name))
