@@ -108,24 +108,38 @@ def _quiet_exit(status: int) -> None:
     os._exit(status)
 
 
+def _leave_interrupted() -> None:
+    """One line and 130; a second Ctrl-C while saying so changes nothing."""
+    from buildcheck.i18n import _
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    click.echo(_("buildcheck: interrupted"), err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
 def main(argv: list[str] | None = None) -> None:
+    # From here on Ctrl-C raises Interrupted (before, buildcheck.entry's handler acts). It can arrive at any
+    # instruction, also while the language is chosen or while an error is being reported: the outer `try` covers
+    # all of it, so no moment is left where it becomes a traceback.
+    signal.signal(signal.SIGINT, _interrupt)
+    try:
+        _run(argv)
+    except (Interrupted, KeyboardInterrupt):
+        _leave_interrupted()
+
+
+def _run(argv: list[str] | None) -> None:
     from buildcheck import i18n
     from buildcheck.i18n import _
 
-    # From here on Ctrl-C raises Interrupted, turned into one line below (before, buildcheck.entry's handler acts).
-    signal.signal(signal.SIGINT, _interrupt)
     args = sys.argv[1:] if argv is None else list(argv)
     i18n.set_language(i18n.language_from_argv(args) or i18n.language_from_env(os.environ))
     i18n.route_click_messages()
     try:
         status = cli.main(args=args, prog_name="buildcheck", standalone_mode=False)
         sys.stdout.flush()
-    except (Interrupted, KeyboardInterrupt):
-        click.echo(_("buildcheck: interrupted"), err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except click.exceptions.Abort:
-        click.echo(_("buildcheck: interrupted"), err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    except click.exceptions.Abort:  # click's own word for Ctrl-C at a prompt
+        _leave_interrupted()
     except (BrokenPipeError, PipeClosed):
         _quiet_exit(EXIT_BROKEN_PIPE)
     except click.ClickException as exc:  # usage errors: bad option, missing argument
@@ -138,8 +152,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except Exception as exc:  # a bug of ours: still one line, with a way to see more
         if _interrupt_inside(exc):
-            click.echo(_("buildcheck: interrupted"), err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            _leave_interrupted()
         if os.environ.get("BUILDCHECK_TRACEBACK"):
             raise
         click.echo(_("buildcheck: internal error: {kind}: {message} (set BUILDCHECK_TRACEBACK=1 for details)")

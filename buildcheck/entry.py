@@ -22,4 +22,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, _interrupted_while_starting)
     from buildcheck.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+    finally:  # leaving (cli_main ends in SystemExit): a Ctrl-C during interpreter shutdown is one line, too
+        signal.signal(signal.SIGINT, _interrupted_while_starting)

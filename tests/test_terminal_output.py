@@ -177,3 +177,40 @@ def test_ctrl_c_wrapped_by_class_creation_is_still_an_interrupt(monkeypatch, cap
         cli.main(["scan"])
     assert exit_info.value.code == 130
     assert capsys.readouterr().err.splitlines() == ["buildcheck: interrupted"]
+
+
+@pytest.mark.parametrize("moment", ["choosing the language", "routing click's messages", "reporting an error"])
+def test_ctrl_c_before_or_after_the_command_is_still_one_line(moment, monkeypatch, capsys):
+    """Ctrl-C can land on any instruction after main() installs its handler: while the language is chosen (slow on
+    a cold disk), or while an error is being printed. Each is one line and 130, never a traceback."""
+    import click
+
+    from buildcheck import cli, i18n
+    from buildcheck.errors import BuildcheckError
+
+    def interrupted(*_args, **_kwargs):
+        raise cli.Interrupted
+
+    if moment == "choosing the language":
+        monkeypatch.setattr(i18n, "set_language", interrupted)
+    elif moment == "routing click's messages":
+        monkeypatch.setattr(i18n, "route_click_messages", interrupted)
+    else:
+        def fails(**_kwargs):
+            raise BuildcheckError("cannot read Cargo.toml")
+
+        real_echo = click.echo
+        calls = []
+
+        def echo_interrupted_once(message=None, **kwargs):
+            calls.append(message)
+            if len(calls) == 1:  # the error line: Ctrl-C arrives while it is written
+                raise cli.Interrupted
+            real_echo(message, **kwargs)
+
+        monkeypatch.setattr(cli.cli, "main", fails)
+        monkeypatch.setattr(cli.click, "echo", echo_interrupted_once)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["scan"])
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err.splitlines() == ["buildcheck: interrupted"]
