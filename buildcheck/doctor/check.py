@@ -153,7 +153,7 @@ def evaluate(need: Need, requirements: Sequence[Requirement], facts: Facts, fami
             detail = _("no libclang.so, libclang-NN.so or libclang.so.N found ({searched})").format(
                 searched=facts.searched)
             if facts.rejected:
-                detail += " " + _("(rejected, wrong ELF class: {files})").format(files=", ".join(facts.rejected))
+                detail += _(" (rejected, wrong ELF class: {files})").format(files=", ".join(facts.rejected))
             return Check(status="missing", found=None, detail=detail, **common)
         return Check(status="ok", found=facts.path, detail=None, **common)
     raise TypeError(type(facts).__name__)

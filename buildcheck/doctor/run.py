@@ -112,7 +112,7 @@ def _label(use: CrateUse, prefix: str) -> str:
         text += " " + _("[{mode} via {origin}]").format(mode=use.mode, origin=use.mode_origin)
     if use.dependents:
         shown = ", ".join(use.dependents[:3]) + (", …" if len(use.dependents) > 3 else "")
-        text += " " + _("(for {dependents})").format(dependents=shown)
+        text += _(" (for {dependents})").format(dependents=shown)
     return text
 
 

@@ -54,8 +54,8 @@ def render(out: TextOut, report: GateReport) -> None:
         errors=counts.get("error", 0), warnings=counts.get("warning", 0), infos=counts.get("info", 0))
     out.blank()
     if verdict.passed:
-        out.line((_("PASS"), "bold green"), " ", _("(fails on {fail_on}): {summary}").format(
+        out.line((_("PASS"), "bold green"), _(" (fails on {fail_on}): {summary}").format(
             fail_on=verdict.fail_on, summary=summary))
     else:
-        out.line((_("FAIL"), "bold red"), " ", _("(fails on {fail_on}): {summary}").format(
+        out.line((_("FAIL"), "bold red"), _(" (fails on {fail_on}): {summary}").format(
             fail_on=verdict.fail_on, summary=summary))

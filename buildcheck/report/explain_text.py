@@ -17,8 +17,8 @@ def _seen(seen: bool | None) -> tuple[str, str]:
 def render(out: TextOut, explanation: Explanation) -> None:
     project = out.path(explanation.project) if explanation.project else _("no cargo workspace found")
     version = explanation.cargo_version or _("unknown")
-    subject = explanation.binary.path if explanation.binary else _("(no binary: settings only)")
-    out.line((_("buildcheck explain"), "bold"), " ", subject)
+    subject = " " + explanation.binary.path if explanation.binary else _(" (no binary: settings only)")
+    out.line((_("buildcheck explain"), "bold"), subject)
     out.line(_("settings of {project}, profile {profile}, cargo {version} (from {where})").format(
         project=project, profile=explanation.profile, version=version, where=out.where(explanation.toolchain_origin)))
     binary = explanation.binary
@@ -31,7 +31,7 @@ def render(out: TextOut, explanation: Explanation) -> None:
     out.line((out.text(explanation.headline).strip(), "bold"))
     if explanation.causes:
         out.blank()
-        out.line((_("Causes"), "bold"), " ", _("(most important first)"))
+        out.line((_("Causes"), "bold"), _(" (most important first)"))
     for number, explained in enumerate(explanation.causes, start=1):
         style, label = _seen(explained.seen_in_binary)
         out.line(f"{number}. ", out.text(explained.summary), "  ", (label, style), "  ",

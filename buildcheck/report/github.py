@@ -51,7 +51,7 @@ def annotation(item: Any, *, root: str, manifest_path: str | None = None) -> str
             properties.append(("line", str(location.line)))
     stands_in = location.stands_in_for if location else finding.origin
     if stands_in is not None and stands_in.kind != "file":
-        message += " " + _("(from {origin})").format(origin=stands_in.describe(style))
+        message += _(" (from {origin})").format(origin=stands_in.describe(style))
     if finding.fix:
         message += "\n" + _("Fix: {fix}").format(fix=finding.fix.text(style))
     rule = RULES.get(finding.rule)

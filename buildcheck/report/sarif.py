@@ -60,7 +60,7 @@ def _message(finding: Finding, location: CiLocation | None, style: PathStyle) ->
     text = finding.message.text(style)
     stands_in = location.stands_in_for if location else finding.origin
     if stands_in is not None and stands_in.kind != "file":
-        text += " " + _("(from {origin})").format(origin=stands_in.describe(style))
+        text += _(" (from {origin})").format(origin=stands_in.describe(style))
     if finding.fix:
         text += "\n" + _("Fix: {fix}").format(fix=finding.fix.text(style))
     return text

@@ -49,7 +49,7 @@ def _verdict(scan: ScanResult) -> str:
 
 def _settings(out: TextOut, scan: ScanResult) -> None:
     out.blank()
-    out.line((_("Settings"), "bold"), " ", _("(what rustc receives, and where each value comes from)"))
+    out.line((_("Settings"), "bold"), _(" (what rustc receives, and where each value comes from)"))
     tier = scan.rustflags.tier
     _setting(out, _("rustflags") if tier == "none" else _("rustflags ({tier})").format(tier=tier), scan.rustflags.flags)
     groups: dict[tuple, list] = {}
@@ -105,7 +105,7 @@ def render_workspace(out: TextOut, report: WorkspaceReport, *, command: str = "s
     toolchain_line(out, scan)
     if scan.layers:
         out.blank()
-        out.line((_("Config layers"), "bold"), " ", _("(lowest priority first)"))
+        out.line((_("Config layers"), "bold"), _(" (lowest priority first)"))
         for layer in scan.layers:
             out.line(f"{layer.kind:<11} ", out.where(layer.origin), indent=2, hang=14)
     else:
