@@ -36,6 +36,7 @@ from buildcheck.cargo.native_flags import cc_defaults_disabled
 from buildcheck.cargo.profiles import IMPLICIT_STRIP_SINCE, implicit_strip_applies
 from buildcheck.cargo.resolved import ScanResult
 from buildcheck.cargo.rustflags import TierFlags
+from buildcheck.cargo.toolchain import Toolchain
 from buildcheck.i18n import N_
 from buildcheck.messages import Message
 from buildcheck.model import Finding, Origin, Severity, Sourced
@@ -396,17 +397,33 @@ def _native_causes(scan: ScanResult) -> list[Cause]:
 
 # -- the toolchain -------------------------------------------------------------------------------------------------
 
+def _not_installed(toolchain: Toolchain) -> Message:
+    """BC025's words: where the download would come from, and a RUSTUP_UPDATE_ROOT that does not move it."""
+    common = {"channel": toolchain.channel, "source": toolchain.origin, "server": toolchain.dist_server or ""}
+    origin = toolchain.dist_server_origin
+    if origin is not None and origin.kind == "env":
+        return Message.of("BC025.mirror", N_(
+            "the toolchain {channel} that {source} selects is not installed: the build makes rustup download it from "
+            "{server}, as {server_origin} says (hundreds of MB), or fails without network"),
+            server_origin=origin, **common)
+    if toolchain.update_root:
+        return Message.of("BC025.update-root", N_(
+            "the toolchain {channel} that {source} selects is not installed: the build makes rustup download it from "
+            "{server} (hundreds of MB), or fails without network. RUSTUP_UPDATE_ROOT ({url}) moves only rustup's own "
+            "updates; a mirror for toolchains is RUSTUP_DIST_SERVER, which is not set"),
+            url=toolchain.update_root, **common)
+    return Message.of("BC025", N_(
+        "the toolchain {channel} that {source} selects is not installed: the build makes rustup download it from "
+        "{server} (hundreds of MB), or fails without network"), **common)
+
+
 def _toolchain_causes(scan: ScanResult) -> list[Cause]:
     toolchain = scan.toolchain
     out: list[Cause] = []
     if toolchain.installed is False and toolchain.channel and toolchain.manager == "rustup":
         command = toolchain.install_command
         out.append(Cause(kind="toolchain-not-installed", rule="BC025", severity="warning", origin=toolchain.origin,
-                         remedy=RunCommand(command) if command else None, message=Message.of("BC025", N_(
-                             "the toolchain {channel} that {source} selects is not installed: the build makes rustup "
-                             "download it from {server} (hundreds of MB), or fails without network"),
-                             channel=toolchain.channel, source=toolchain.origin,
-                             server=toolchain.dist_server or "")))
+                         remedy=RunCommand(command) if command else None, message=_not_installed(toolchain)))
     elif toolchain.missing_components and toolchain.channel and toolchain.manager == "rustup":
         command = toolchain.install_command
         out.append(Cause(kind="toolchain-components-missing", rule="BC026", severity="warning",

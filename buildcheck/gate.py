@@ -102,9 +102,10 @@ def _one_contradiction(explanation: Explanation) -> list[Finding]:
     findings = explanation.contradiction_findings()
     if len(findings) <= 1:
         return findings
-    also = [Message.of("BC103.also", N_("Also: {message}."), message=f.message) for f in findings[1:]]
-    return [replace(findings[0], message=Message.of("BC103.several", N_("{first}. {rest}"), first=findings[0].message,
-                                                    rest=Joined(tuple(also), separator=" ")))]
+    # Each sentence brings its own leading space, so that a language without spaces between sentences drops it.
+    also = [Message.of("BC103.also", N_(" Also: {message}."), message=f.message) for f in findings[1:]]
+    return [replace(findings[0], message=Message.of("BC103.several", N_("{first}.{rest}"), first=findings[0].message,
+                                                    rest=Joined(tuple(also), separator="")))]
 
 
 def run_gate(project: ProjectReport, reports: Sequence[BinaryReport], *, via: ViaChoice = "both",

@@ -104,7 +104,8 @@ def _as_text(value: Any, style: Any = None) -> Any:
     if isinstance(value, Percent):
         return "{p:.0f}%".format(p=100.0 * value.ratio)
     if isinstance(value, Joined):
-        return _(value.separator).join(str(_as_text(item, style)) for item in value.items)
+        separator = _(value.separator) if value.separator else ""  # gettext("") is the catalog's header
+        return separator.join(str(_as_text(item, style)) for item in value.items)
     if hasattr(value, "describe") and callable(value.describe):  # an Origin
         return value.describe(style)
     if isinstance(value, PurePath):

@@ -103,8 +103,9 @@ _RULES = [
          short=N_("The pinned toolchain is not installed: the build would download it"),
          full=N_("A rustup proxy builds with the toolchain rust-toolchain.toml (or RUSTUP_TOOLCHAIN, an override) "
                  "selects. When it is not installed, `cargo build` makes rustup download it (hundreds of MB, from "
-                 "RUSTUP_DIST_SERVER when set) or fails without network. Install it first; buildcheck itself never "
-                 "runs a proxy for a toolchain that is not there.")),
+                 "RUSTUP_DIST_SERVER when set, else the deprecated RUSTUP_DIST_ROOT) or fails without network. "
+                 "RUSTUP_UPDATE_ROOT moves only rustup's self-update, never this download. Install it first; "
+                 "buildcheck itself never runs a proxy for a toolchain that is not there.")),
     Rule(id="BC026", name="toolchain-components-missing", severity="warning",
          short=N_("Components the toolchain file lists are not installed"),
          full=N_("The toolchain file's `components` (damocles: rustfmt and clippy, which `make all` runs) are missing "

@@ -136,6 +136,47 @@ def test_rustup_toolchain_decides_first(ws, tmp_path):
     assert result.toolchain.installed is False and "BC025" in rules(result)
 
 
+@pytest.mark.parametrize("variables, server, said_by", [
+    ({}, "https://static.rust-lang.org", None),
+    ({"RUSTUP_DIST_SERVER": "https://mirrors.ustc.edu.cn/rust-static"}, "https://mirrors.ustc.edu.cn/rust-static",
+     "RUSTUP_DIST_SERVER"),
+    # rustup's backward compatibility: the deprecated variable, less its /dist (every repetition, as trim_end_matches)
+    ({"RUSTUP_DIST_ROOT": "https://mirror.example/dist"}, "https://mirror.example", "RUSTUP_DIST_ROOT"),
+    ({"RUSTUP_DIST_SERVER": "", "RUSTUP_DIST_ROOT": "https://m.example/dist/dist"}, "https://m.example",
+     "RUSTUP_DIST_ROOT"),  # an empty RUSTUP_DIST_SERVER counts as unset
+    ({"RUSTUP_DIST_SERVER": "https://a.example", "RUSTUP_DIST_ROOT": "https://b.example/dist"}, "https://a.example",
+     "RUSTUP_DIST_SERVER"),
+])
+def test_a_missing_toolchain_says_where_rustup_would_download_it(ws, tmp_path, variables, server, said_by):
+    write(ws / "rust-toolchain.toml", '[toolchain]\nchannel = "1.72.0"\n')
+    result = scan(cwd=ws, env=base_env(tmp_path, **variables, **rustup(tmp_path, [])))
+    assert result.toolchain.installed is False and result.toolchain.dist_server == server
+    bc025 = next(f for f in findings_of(result) if f.rule == "BC025")
+    assert bc025.message.param("server") == server and server in bc025.message.text()
+    location = result.toolchain.to_json()["download_from_location"]
+    if said_by is None:
+        assert bc025.message.id == "BC025" and "default" in location
+    else:
+        assert bc025.message.id == "BC025.mirror" and location == {"env": said_by}
+        assert said_by in bc025.message.text()
+
+
+def test_rustup_update_root_alone_does_not_move_the_toolchain_download(ws, tmp_path):
+    """Mirror guides set RUSTUP_DIST_SERVER and RUSTUP_UPDATE_ROOT; the second moves only rustup's self-update."""
+    write(ws / "rust-toolchain.toml", '[toolchain]\nchannel = "1.72.0"\n')
+    root = "https://mirrors.ustc.edu.cn/rust-static/rustup"
+    result = scan(cwd=ws, env=base_env(tmp_path, RUSTUP_UPDATE_ROOT=root, **rustup(tmp_path, [])))
+    bc025 = next(f for f in findings_of(result) if f.rule == "BC025")
+    assert bc025.message.id == "BC025.update-root"
+    assert bc025.message.param("server") == "https://static.rust-lang.org"
+    assert "RUSTUP_UPDATE_ROOT" in bc025.message.text() and root in bc025.message.text() and "RUSTUP_DIST_SERVER" in bc025.message.text()
+    assert result.toolchain.to_json()["update_root"] == root
+    both = scan(cwd=ws, env=base_env(tmp_path, RUSTUP_UPDATE_ROOT=root,
+                                     RUSTUP_DIST_SERVER="https://mirrors.ustc.edu.cn/rust-static",
+                                     **rustup(tmp_path, [])))
+    assert next(f for f in findings_of(both) if f.rule == "BC025").message.id == "BC025.mirror"
+
+
 def test_legacy_toolchain_file(ws, tmp_path):
     write(ws / "rust-toolchain", "1.65.0\n")
     result = scan(cwd=ws, env=base_env(tmp_path, **rustup(tmp_path, ["1.65.0"])))

@@ -24,7 +24,9 @@ COMMANDS = [("scan",), ("check",), ("explain",), ("fix",), ("flags",),
             ("explain", str(BINARY_FIXTURES / "rust-tiny-debug")),
             ("check", "--binary", str(BINARY_FIXTURES / "mixed-rust-c"))]
 SCENARIOS = ("parent-dir-config-line3", "home-config-profile", "lotus-g-1.72")
-WORD_SPACE_BRACKET = re.compile(r"[^ ] （")  # a word, one ASCII space, a full-width bracket
+# A word, one ASCII space, a full-width bracket; or full-width punctuation followed by one ASCII space (two or more
+# are a column gap).
+LATIN_SPACE_IN_CHINESE = re.compile(r"[^ ] （|[：；，、。] (?! )")
 
 
 def _locations(s: Scenario) -> set[str]:
@@ -219,13 +221,14 @@ def test_ctrl_c_before_or_after_the_command_is_still_one_line(moment, monkeypatc
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_chinese_puts_no_ascii_space_before_a_full_width_bracket(scenario, tmp_path):
-    """A full-width bracket carries its own spacing; "设置 （…）" is a Latin habit leaking through a renderer's join.
+def test_chinese_puts_no_ascii_space_next_to_full_width_punctuation(scenario, tmp_path):
+    """Full-width punctuation carries its own spacing; "设置 （…）" and "修复： 运行" are a Latin habit leaking through a
+    renderer's join.
     Two spaces are a column gap (the scan's tables), not a word space, and stay."""
     s = Scenario(scenario, tmp_path)
     for command in COMMANDS + [("check", "--format", "github")]:
         done = s.run(*command, "--lang", "zh", env={"COLUMNS": "200", "NO_COLOR": "1"})
         assert done.returncode in (0, 1), (command, done.stderr)
         for line in done.stdout.splitlines():
-            assert not WORD_SPACE_BRACKET.search(line), (command, line)
+            assert not LATIN_SPACE_IN_CHINESE.search(line), (command, line)
 

@@ -8,7 +8,10 @@ is a **rustup proxy** decides everything else:
   `$RUSTUP_HOME/toolchains/<name>-<host>`; their `lib/rustlib/components` lists the installed components and the
   channel manifest next to it their versions. All of that is *read*: a proxy for a missing toolchain is never run
   (before rustup 1.28.1 `RUSTUP_AUTO_INSTALL=0` is ignored and running it may download hundreds of MB). A missing
-  toolchain gets the exact `rustup toolchain install` command and the server the build would download it from.
+  toolchain gets the exact `rustup toolchain install` command and the server the build would download it from:
+  RUSTUP_DIST_SERVER, else the deprecated RUSTUP_DIST_ROOT less its `/dist` (rustup's own order), else
+  static.rust-lang.org. RUSTUP_UPDATE_ROOT is reported when set, for what it is: the source of rustup's
+  self-update only, never of a toolchain (mirror guides set both; setting only that one is a common slip).
 - any other cargo (Debian's `/usr/bin/cargo`) ignores toolchain files: its own `cargo --version` decides, and a pin
   only gets a note. Running it is safe: it is the program the user is about to build with.
 """
@@ -66,6 +69,8 @@ class Toolchain:
     targets: tuple[str, ...] = ()
     ignored_pin: Origin | None = None     # a toolchain file the cargo that builds does not read
     dist_server: str | None = None        # where rustup would download a missing toolchain from
+    dist_server_origin: Origin | None = None
+    update_root: str | None = None        # RUSTUP_UPDATE_ROOT when set: rustup's self-update, not toolchains
     rustc_version: Version | None = None  # the rustc that compiles (Debian pairs cargo 1.65 with rustc 1.63)
 
     @property
@@ -96,6 +101,9 @@ class Toolchain:
                 "cargo_path": self.cargo_path, "installed": self.installed, "components": list(self.components),
                 "missing_components": list(self.missing_components), "install_command": self.install_command,
                 "download_from": self.dist_server if self.installed is False else None,
+                "download_from_location": self.dist_server_origin.to_json()
+                if self.installed is False and self.dist_server_origin else None,
+                "update_root": self.update_root,
                 "ignored_pin": self.ignored_pin.to_json() if self.ignored_pin else None}
 
 
@@ -281,8 +289,17 @@ def _system_rustc_version(cargo: str, env: Mapping[str, str], cwd: Path, run: Ru
     return Version(match.group(1)) if match else None
 
 
-def _dist_server(env: Mapping[str, str]) -> str:
-    return env.get("RUSTUP_DIST_SERVER") or DEFAULT_DIST_SERVER
+def rustup_dist_server(env: Mapping[str, str]) -> tuple[str, Origin]:
+    """Where rustup downloads toolchains from, and what says so (rustup's `Cfg::from_env`): a non-empty
+    RUSTUP_DIST_SERVER, else a non-empty RUSTUP_DIST_ROOT with its trailing `/dist` removed, else the default."""
+    if env.get("RUSTUP_DIST_SERVER"):
+        return env["RUSTUP_DIST_SERVER"], Origin.environment("RUSTUP_DIST_SERVER")
+    if env.get("RUSTUP_DIST_ROOT"):
+        root = env["RUSTUP_DIST_ROOT"]
+        while root.endswith("/dist"):  # Rust's trim_end_matches removes every repetition
+            root = root[:-len("/dist")]
+        return root, Origin.environment("RUSTUP_DIST_ROOT")
+    return DEFAULT_DIST_SERVER, Origin.default(N_("rustup's default server"))
 
 
 def _rustup_choice(cwd: Path, env: Mapping[str, str], state: RustupState | None,
@@ -341,8 +358,10 @@ def find_toolchain(cwd: Path, env: Mapping[str, str], cargo: str | None,
     version = _installed_version(directory) if directory is not None else version_of_channel(name)
     missing = _missing(components, _installed_components(directory), rustup_host) if directory is not None \
         else (components if installed is False else ())
+    server, server_origin = rustup_dist_server(env) if installed is False else (None, None)
     return Toolchain(version, source, origin, channel=name, manager=manager, rustc_version=version,
                      cargo_path=cargo_path, installed=installed, components=components, missing_components=missing,
                      profile=from_file.profile if from_file else None,
                      targets=from_file.targets if from_file else (),
-                     dist_server=_dist_server(env) if installed is False else None)
+                     dist_server=server, dist_server_origin=server_origin,
+                     update_root=env.get("RUSTUP_UPDATE_ROOT") or None)

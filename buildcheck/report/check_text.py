@@ -35,7 +35,7 @@ def render(out: TextOut, report: GateReport) -> None:
                           debug=Size(ev.debug_bytes),
                           percent=Percent(ev.debug_bytes / ev.file_size if ev.file_size else 0.0),
                           stripped=Size(ev.stripped_size_estimate))
-        out.line(_("binary:"), " ", out.text(line))
+        out.line(_("binary: "), out.text(line))
         out.line(out.text(binary.explanation.headline), indent=2)
 
     if len(project.workspaces) > 1:  # a repository root: each workspace's findings under its name

@@ -40,7 +40,7 @@ def render(out: TextOut, explanation: Explanation) -> None:
             out.line("- ", out.text(line), indent=5, hang=7)
         cause = getattr(explained, "cause", None)
         if cause is not None and cause.remedy is not None:
-            out.line((_("fix:"), "green"), " ", out.text(cause.remedy.describe()), indent=5, hang=7)
+            out.line((_("fix: "), "green"), out.text(cause.remedy.describe()), indent=5, hang=7)
     if explanation.contradictions:
         out.blank()
         out.line((_("The binary contradicts the current settings"), "bold"))

@@ -20,10 +20,10 @@ def render(out: TextOut, isa: IsaReport) -> None:
         out.line((_("CPU features: {note}").format(note=isa.note or ""), "yellow"))
         return
     if isa.required:
-        out.line((_("CPU features required:"), "bold"), " ", _("level {level}, {features}").format(
+        out.line((_("CPU features required: "), "bold"), _("level {level}, {features}").format(
             level=level_short(isa.level), features=", ".join(e.feature for e in isa.required)))
     else:
-        out.line((_("CPU features required:"), "bold"), " ", _("none beyond x86-64 (v1): runs on any x86-64 CPU"))
+        out.line((_("CPU features required: "), "bold"), _("none beyond x86-64 (v1): runs on any x86-64 CPU"))
     probes = (_("CPUID read in {names}").format(names=", ".join(readable(p) for p in isa.probes[:3])
                                                 + ("..." if len(isa.probes) > 3 else ""))
               if isa.probes else _("no CPUID probe"))

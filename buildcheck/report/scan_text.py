@@ -126,7 +126,7 @@ def render_workspace(out: TextOut, report: WorkspaceReport, *, command: str = "s
             count=len(with_debug), total=len(packages)))
     _paths(out, report)
     out.blank()
-    out.line((_("Verdict:"), "bold"), " ", _verdict(scan))
+    out.line((_("Verdict: "), "bold"), _verdict(scan))
     render_findings(out, report.direct.findings)
     if report.make is not None:
         extra = [f for f in report.make.findings if f not in report.direct.findings]
@@ -134,9 +134,9 @@ def render_workspace(out: TextOut, report: WorkspaceReport, *, command: str = "s
     fix = report.fix()
     if fix:
         out.blank()
-        out.line((_("Fix first:"), "bold"), " ", out.text(fix[0].describe()))
+        out.line((_("Fix first: "), "bold"), out.text(fix[0].describe()))
     for note in report.notes:
-        out.line(_("note:"), " ", out.text(note))
+        out.line(_("note: "), out.text(note))
 
 
 def render(out: TextOut, project: ProjectReport, *, command: str = "scan") -> None:
