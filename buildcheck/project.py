@@ -22,6 +22,7 @@ from typing import Any, Literal
 from buildcheck.cargo.discover import find_workspace
 from buildcheck.cargo.resolved import ScanResult, Via
 from buildcheck.causes import Cause, derive, findings
+from buildcheck.i18n import N_
 from buildcheck.messages import Message
 from buildcheck.model import Finding, Origin, SEVERITY_RANK
 
@@ -45,6 +46,22 @@ class BuildPath:
     @property
     def findings(self) -> tuple[Finding, ...]:
         return findings(self.causes)
+
+    @property
+    def verdict(self) -> Message:
+        """Whether the binary will carry DWARF and whose: unstripped, it keeps at least the prebuilt standard
+        library's; "debuginfo none" beside "will carry debug sections" reads as a contradiction unless said."""
+        scan = self.scan
+        levels = {"level": scan.debuginfo, "strip": scan.strip}
+        if not scan.debug_sections_expected:
+            return Message.of("verdict.no-dwarf", N_(
+                "no debug sections expected in the binary (debuginfo {level}, strip {strip})"), **levels)
+        if scan.debuginfo != "none" or any(cause.debug for cause in self.causes):
+            return Message.of("verdict.dwarf", N_(
+                "the binary will carry DWARF debug sections (debuginfo {level}, strip {strip})"), **levels)
+        return Message.of("verdict.std-dwarf", N_(
+            "the binary will carry the standard library's DWARF debug sections, none of the project's (debuginfo "
+            "{level}, strip {strip})"), **levels)
 
     def failed(self, fail_on: str) -> bool:
         threshold = SEVERITY_RANK[fail_on]

@@ -411,3 +411,21 @@ def test_proc_macro_is_a_host_unit_and_blocks_the_implicit_strip(tmp_path):
     result = scan(cwd=root, env=cargo_env(tmp_path, "1.95.0"))
     assert result.unit("pm", host=True).debuginfo.value == "full"
     assert result.unit("app").strip.value == "none"  # its proc-macro dependency has debuginfo
+
+
+@pytest.mark.parametrize("version, variables, verdict", [
+    ("1.72.0", {}, "verdict.std-dwarf"),                      # cargo < 1.77: std's DWARF stays, nothing else
+    ("1.72.0", {"RUSTFLAGS": "-g"}, "verdict.dwarf"),
+    ("1.72.0", {"CFLAGS": "-g"}, "verdict.dwarf"),            # the project's C code, Rust's debuginfo none
+    ("1.95.0", {}, "verdict.no-dwarf"),                       # cargo >= 1.77 strips
+    ("1.95.0", {"RUSTFLAGS": "-g"}, "verdict.no-dwarf"),      # ... even what -g compiled in
+])
+def test_the_verdict_says_whose_dwarf_the_binary_carries(ws, tmp_path, version, variables, verdict):
+    """"Will carry DWARF debug sections (debuginfo none)" read as a contradiction: it is the standard library's."""
+    write(ws / "Cargo.lock", LOCK.replace('name = "serde"\nversion = "1.0.0"\n',
+                                          'name = "serde"\nversion = "1.0.0"\ndependencies = ["cc"]\n')
+          + '\n[[package]]\nname = "cc"\nversion = "1.0.79"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n')
+    result = scan(cwd=ws, env=cargo_env(tmp_path, version, **variables))
+    message = BuildPath(scan=result, causes=derive(result)).verdict
+    assert message.id == verdict
+    assert f"debuginfo {result.debuginfo}" in message.text() and f"strip {result.strip}" in message.text()

@@ -5,16 +5,13 @@ from __future__ import annotations
 from buildcheck.gate import GateReport, manifest_path_of
 from buildcheck.i18n import N_, _
 from buildcheck.messages import Message, Percent, Size
+from buildcheck.project import BuildPath
 from buildcheck.report.console import TextOut
 from buildcheck.report.findings_text import render_findings
 
 
-def _settings(out: TextOut, scan, label: str) -> None:
-    if scan.debug_sections_expected:
-        text = _("{path}: the binary will carry debug sections (debuginfo {level}, strip {strip})")
-    else:
-        text = _("{path}: no debug sections expected (debuginfo {level}, strip {strip})")
-    out.line(text.format(path=label, level=scan.debuginfo, strip=scan.strip), indent=2)
+def _settings(out: TextOut, path: BuildPath, label: str) -> None:
+    out.line(_("{path}: {verdict}").format(path=label, verdict=out.text(path.verdict)), indent=2)
 
 
 def render(out: TextOut, report: GateReport) -> None:
@@ -27,7 +24,7 @@ def render(out: TextOut, report: GateReport) -> None:
                  _("profile {profile}  cargo {version}").format(profile=scan.profile, version=version))
         for path in workspace.paths(report.via):
             label = _("through make") if path.via == "make" else _("direct cargo build")
-            _settings(out, path.scan, label)
+            _settings(out, path, label)
     for binary in report.binaries:
         ev = binary.evidence
         line = Message.of("check.binary", N_("{path}  {size}, debug sections {debug} ({percent}), about {stripped} "

@@ -39,14 +39,6 @@ def toolchain_line(out: TextOut, scan: ScanResult) -> None:
         out.line(_("{cargo} (not a rustup proxy)").format(cargo=out.path(toolchain.cargo_path)), indent=2)
 
 
-def _verdict(scan: ScanResult) -> str:
-    if scan.debug_sections_expected:
-        return _("the binary will carry DWARF debug sections (debuginfo {level}, strip {strip})").format(
-            level=scan.debuginfo, strip=scan.strip)
-    return _("no debug sections expected in the binary (debuginfo {level}, strip {strip})").format(
-        level=scan.debuginfo, strip=scan.strip)
-
-
 def _settings(out: TextOut, scan: ScanResult) -> None:
     out.blank()
     out.line((_("Settings"), "bold"), _(" (what rustc receives, and where each value comes from)"))
@@ -89,7 +81,7 @@ def _paths(out: TextOut, report: WorkspaceReport) -> None:
             out.line(_("rustflags: {flags} (from {where})").format(
                 flags=" ".join(path.scan.rustflags.winner.flags) or _("(none)"),
                 where=out.where(path.scan.rustflags.winner.source)), indent=6, hang=8)
-        out.line(_verdict(path.scan), indent=6, hang=8)
+        out.line(out.text(path.verdict), indent=6, hang=8)
     if (report.direct.scan.debuginfo, report.direct.scan.strip) != (make.scan.debuginfo, make.scan.strip):
         out.line(_("The two paths differ: a user following the project's docs builds through make."), indent=2)
 
@@ -126,7 +118,7 @@ def render_workspace(out: TextOut, report: WorkspaceReport, *, command: str = "s
             count=len(with_debug), total=len(packages)))
     _paths(out, report)
     out.blank()
-    out.line((_("Verdict: "), "bold"), _verdict(scan))
+    out.line((_("Verdict: "), "bold"), out.text(report.direct.verdict))
     render_findings(out, report.direct.findings)
     if report.make is not None:
         extra = [f for f in report.make.findings if f not in report.direct.findings]
