@@ -99,3 +99,5 @@ class ChangeMakefile:
 
 
 Remedy = SetEnv | EditFile | DropArgument | RunCommand | ChangeMakefile
+# The remedies whose text is a shell command as it stands (the text output keeps each on one line, to be copied).
+COMMAND_MESSAGES = frozenset({"remedy.export", "remedy.unset"})

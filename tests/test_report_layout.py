@@ -36,3 +36,27 @@ def test_a_bracket_before_a_latin_word_never_splits_the_word(width):
     assert not any(line.endswith("（r") for line in out) and all("ust-toolchain" not in line.lstrip()[:13] or
                                                                  "rust-toolchain" in line for line in out)
     assert any("（rust-toolchain.toml:2）" in line for line in out)
+
+
+@pytest.mark.parametrize("width", range(20, 70))
+def test_commands_stay_whole_so_that_a_copied_line_runs(width):
+    """A backtick span and an assignment's quoted value are one word; longer than the line, they overflow it."""
+    command = "`rustup toolchain install 1.72.0 --profile minimal -c rustfmt -c clippy`"
+    assignment = 'RUSTFLAGS="-C target-cpu=native"'
+    text = f"the fix: run {command}, then export {assignment}; and build again"
+    out = lines(text, width, indent=2)
+    assert any(command in line for line in out) and any(assignment in line for line in out)
+    assert " ".join(line.strip() for line in out) == text
+    assert all(cell_len(line) <= width for line in out if command not in line and assignment not in line)
+
+
+def test_a_span_marked_whole_moves_to_the_next_line_whole():
+    text = "fix: export CARGO_PROFILE_RELEASE_STRIP=debuginfo"
+    start = text.index("export")
+    out = [line.plain for line in wrap(text, 20, indent=2, whole=((start, len(text)),))]
+    assert out == ["fix:", "  export CARGO_PROFILE_RELEASE_STRIP=debuginfo"]
+
+
+def test_an_unclosed_backtick_or_quote_does_not_swallow_the_rest():
+    out = lines('a `b c d e f g h i j k and x="y z w v u t s r q', 12)
+    assert len(out) > 2

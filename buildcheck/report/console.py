@@ -16,7 +16,14 @@ from rich.text import Text
 
 from buildcheck.context import RunContext
 from buildcheck.messages import Message
+from buildcheck.remedies import COMMAND_MESSAGES
 from buildcheck.report.layout import PathStyle, output_width, wrap
+
+
+
+class Whole(str):
+    """A segment that is never split across lines: a command the user copies (`export RUSTFLAGS="..."`)."""
+
 
 Segment = str | tuple[str, str]
 
@@ -37,6 +44,11 @@ class TextOut:
     def text(self, message: Message) -> str:
         return message.text(self.paths)
 
+    def remedy(self, message: Message) -> Segment:
+        """A fix's text; one that is a command stays on one line, so that copying it gives the whole command."""
+        text = self.text(message)
+        return Whole(text) if message.id in COMMAND_MESSAGES else text
+
     def where(self, origin: Any) -> str:
         return origin.describe(self.paths)
 
@@ -46,12 +58,16 @@ class TextOut:
     def line(self, *segments: Segment, indent: int = 0, hang: int | None = None) -> None:
         """One logical line; continuation lines are indented by `hang` (default: `indent` + 2)."""
         text = Text(" " * indent)
+        whole: list[tuple[int, int]] = []
         for segment in segments:
+            start = len(text.plain)
             if isinstance(segment, tuple):
                 text.append(segment[0], style=segment[1] if self.console.no_color is False else None)
             else:
                 text.append(segment)
-        for part in wrap(text, self.width, indent=indent + 2 if hang is None else hang):
+            if isinstance(segment, Whole):
+                whole.append((start, len(text.plain)))
+        for part in wrap(text, self.width, indent=indent + 2 if hang is None else hang, whole=tuple(whole)):
             self.console.print(part, soft_wrap=True, highlight=False, markup=False, emoji=False)
 
     def lines(self, texts: Iterable[str], *, indent: int = 0) -> None:

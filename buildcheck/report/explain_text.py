@@ -40,7 +40,7 @@ def render(out: TextOut, explanation: Explanation) -> None:
             out.line("- ", out.text(line), indent=5, hang=7)
         cause = getattr(explained, "cause", None)
         if cause is not None and cause.remedy is not None:
-            out.line((_("fix: "), "green"), out.text(cause.remedy.describe()), indent=5, hang=7)
+            out.line((_("fix: "), "green"), out.remedy(cause.remedy.describe()), indent=5, hang=7)
     if explanation.contradictions:
         out.blank()
         out.line((_("The binary contradicts the current settings"), "bold"))
@@ -52,7 +52,7 @@ def render(out: TextOut, explanation: Explanation) -> None:
         out.blank()
         out.line((_("Every fix, in order"), "bold"))
         for remedy in explanation.fix:
-            out.line("- ", out.text(remedy.describe()), indent=2, hang=4)
+            out.line("- ", out.remedy(remedy.describe()), indent=2, hang=4)
     if explanation.cpu:
         out.blank()
         out.line((_("Which CPUs it runs on"), "bold"))

@@ -35,4 +35,4 @@ def render_findings(out: TextOut, findings: Sequence[Finding], *, heading: str |
         if finding.origin is not None:
             out.line(_("at {where}").format(where=out.where(finding.origin)), indent=6, hang=8)
         if finding.fix is not None:
-            out.line((_("fix: "), "green"), out.text(finding.fix), indent=6, hang=8)
+            out.line((_("fix: "), "green"), out.remedy(finding.fix), indent=6, hang=8)

@@ -2,7 +2,9 @@
 
 buildcheck exists to say *where* a setting is (`~/.cargo/config.toml:4`), so a location is never cut inside: a
 word that does not fit moves to the next line whole, and one longer than the line stays whole and overflows it (a
-terminal shows the rest on the next row; copying it still gives the whole path). Only runs of CJK characters, which
+terminal shows the rest on the next row; copying it still gives the whole path). Commands are kept whole the same
+way, so that a copied line runs: a `backtick` span, a shell assignment's quoted value (`RUSTFLAGS="-C a -g"`), and
+any span a renderer marks whole (a fix that is a command). Only runs of CJK characters, which
 have no spaces between words, are broken where they run out of room, as Chinese text is. Widths are measured in
 terminal cells (a Chinese character takes two).
 
@@ -59,8 +61,27 @@ _NO_LINE_START = frozenset("，。、；：！？）」』】》〉,.;:!?)]}")
 _NO_LINE_END = frozenset("（「『【《〈")
 
 
-def _break_points(plain: str, width: int, indent: int) -> list[int]:
-    """Offsets where `plain` is split into lines of at most `width` cells (continuation lines get `indent`)."""
+def _latin_word_end(plain: str, i: int) -> int:
+    """The end of the word starting at `i`: up to a space or a CJK character, except inside a `backtick` span or
+    the quoted value of an assignment (`NAME="a b"`), which are one word however many spaces they hold."""
+    n = len(plain)
+    j = i
+    while j < n and plain[j] != " " and not _is_wide(plain[j]):
+        if plain[j] == "`":
+            close = plain.find("`", j + 1)
+            j = close + 1 if close != -1 else j + 1
+            continue
+        if plain[j] in "\"'" and j > i and plain[j - 1] == "=":
+            close = plain.find(plain[j], j + 1)
+            j = close + 1 if close != -1 else j + 1
+            continue
+        j += 1
+    return j
+
+
+def _break_points(plain: str, width: int, indent: int, whole: tuple[tuple[int, int], ...] = ()) -> list[int]:
+    """Offsets where `plain` is split into lines of at most `width` cells (continuation lines get `indent`);
+    `whole`: (start, end) spans never split."""
     offsets: list[int] = []
     column = 0
     i = 0
@@ -72,7 +93,10 @@ def _break_points(plain: str, width: int, indent: int) -> list[int]:
             column += 1
             continue
         j = i
-        if _is_wide(plain[i]):
+        span_end = next((end for start, end in whole if start <= i < end), None)
+        if span_end is not None:
+            j = span_end
+        elif _is_wide(plain[i]):
             j = i + 1  # a CJK character is a word of its own
             if plain[i] in _NO_LINE_END and j < n and plain[j] != " ":  # an opening bracket stays with what it opens
                 if _is_wide(plain[j]):
@@ -81,8 +105,7 @@ def _break_points(plain: str, width: int, indent: int) -> list[int]:
                     while j < n and plain[j] != " " and not _is_wide(plain[j]):
                         j += 1
         else:
-            while j < n and plain[j] != " " and not _is_wide(plain[j]):
-                j += 1
+            j = _latin_word_end(plain, i)
         while j < n and plain[j] in _NO_LINE_START:
             j += 1  # closing punctuation stays at the end of the line before it
         word = cell_len(plain[i:j])
@@ -95,14 +118,16 @@ def _break_points(plain: str, width: int, indent: int) -> list[int]:
     return offsets
 
 
-def wrap(text: Text | str, width: int | None, *, indent: int = 0) -> list[Text]:
-    """`text` as lines of at most `width` cells (None: one line), continuation lines indented by `indent`."""
+def wrap(text: Text | str, width: int | None, *, indent: int = 0,
+         whole: tuple[tuple[int, int], ...] = ()) -> list[Text]:
+    """`text` as lines of at most `width` cells (None: one line), continuation lines indented by `indent`;
+    `whole`: (start, end) offsets of spans that stay on one line."""
     if isinstance(text, str):
         text = Text(text)
     if width is None or cell_len(text.plain) <= width:
         return [_rstrip(text)]
     lines = []
-    for index, part in enumerate(text.divide(_break_points(text.plain, width, indent))):
+    for index, part in enumerate(text.divide(_break_points(text.plain, width, indent, whole))):
         part = _lstrip(part) if index else part
         lines.append(_rstrip(Text(" " * indent) + part if index else part))
     return lines

@@ -126,7 +126,7 @@ def render_workspace(out: TextOut, report: WorkspaceReport, *, command: str = "s
     fix = report.fix()
     if fix:
         out.blank()
-        out.line((_("Fix first: "), "bold"), out.text(fix[0].describe()))
+        out.line((_("Fix first: "), "bold"), out.remedy(fix[0].describe()))
     for note in report.notes:
         out.line(_("note: "), out.text(note))
 
