@@ -244,6 +244,12 @@ def test_the_toolchain_check_reads_rustup_as_the_scanner_does(workspace, tmp_pat
     found = {c["name"]: c for c in report["checks"]}
     assert found["rust-toolchain"]["status"] == "missing"
     assert found["rust-toolchain"]["install"] == "rustup toolchain install 1.72.0 --profile minimal -c clippy"
+    assert "https://static.rust-lang.org" in found["rust-toolchain"]["detail"]
+    mirrored = json.loads(doctor(str(workspace), "--format", "json",
+                                 env={"PATH": machine["PATH"] + ":/usr/bin:/bin", "RUSTUP_HOME": machine["RUSTUP_HOME"],
+                                      "RUSTUP_DIST_SERVER": "https://mirrors.ustc.edu.cn/rust-static"}).stdout)
+    detail = next(c for c in mirrored["checks"] if c["name"] == "rust-toolchain")["detail"]
+    assert "https://mirrors.ustc.edu.cn/rust-static" in detail  # the mirror the download would really come from
 
 
 @pytest.mark.parametrize("where", ["config", "env"])

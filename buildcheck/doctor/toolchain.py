@@ -21,6 +21,7 @@ class ToolchainStatus(Protocol):
     missing_components: tuple[str, ...]
     cargo_path: str | None
     install_command: str | None
+    dist_server: str | None                    # where rustup would download a missing toolchain from
 
 
 def toolchain_checks(status: ToolchainStatus | None, needed_by: str) -> list[Check]:
@@ -42,7 +43,10 @@ def toolchain_checks(status: ToolchainStatus | None, needed_by: str) -> list[Che
     if status.installed is False:
         checks.append(Check(name="rust-toolchain", status="missing", needed_by=(needed_by,), found=None,
                             install=status.install_command, kind="command",
-                            detail=_("toolchain {channel} is not installed (cargo would download it)")
+                            detail=_("toolchain {channel} is not installed (cargo would download it from "
+                                     "{server})").format(channel=channel, server=status.dist_server)
+                            if status.dist_server else
+                            _("toolchain {channel} is not installed (cargo would download it)")
                             .format(channel=channel)))
     else:
         checks.append(Check(name="rust-toolchain", status="ok" if status.installed else "unknown",
