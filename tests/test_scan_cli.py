@@ -99,3 +99,14 @@ def test_configuration_cargo_rejects_exits_2_with_one_line(ws, tmp_path, files, 
 def test_missing_directory_is_a_usage_error(tmp_path):
     done = run(["scan", str(tmp_path / "nope")], tmp_path, hermetic(tmp_path))
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["config.toml", "config"])
+def test_a_directory_where_cargo_looks_for_a_config_file_stops_the_build_and_the_scan(ws, tmp_path, name):
+    """cargo asks whether `.cargo/config.toml` exists, not whether it is a file, then fails to read it ("Is a
+    directory"): the build cannot start, so the scan must not report a clean one."""
+    (ws / ".cargo" / name).mkdir(parents=True)
+    done = run(["scan"], ws, hermetic(tmp_path))
+    assert done.returncode == 2, done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(ws / ".cargo" / name) in lines[0], done.stderr

@@ -45,11 +45,13 @@ def cargo_home(cwd: Path, env: Mapping[str, str]) -> tuple[Path | None, Origin]:
 
 
 def _config_in(directory: Path) -> ConfigFile | None:
+    # cargo asks whether the path exists, not whether it is a file: a directory named config.toml is chosen, and
+    # reading it then fails ("Is a directory"), so the build stops; reading it here fails the same way.
     legacy = directory / "config"
     modern = directory / "config.toml"
-    if legacy.is_file():
-        return ConfigFile(legacy, shadowed=modern if modern.is_file() else None)
-    if modern.is_file():
+    if legacy.exists():
+        return ConfigFile(legacy, shadowed=modern if modern.exists() else None)
+    if modern.exists():
         return ConfigFile(modern)
     return None
 
