@@ -48,6 +48,27 @@ def documented_make_build(workspace: Path, root: Path, env: Mapping[str, str]) -
     return documented_build(make_builds(workspace, env, levels_up=levels + 1))
 
 
+def _entries(workspace: Path, root: Path) -> list[Path]:
+    """The workspace and each directory above it up to `root` (outermost last)."""
+    workspace = workspace.resolve()
+    root = root.resolve()
+    entries = [workspace]
+    if root in workspace.parents:
+        entries.extend(p for p in workspace.parents if p == root or root in p.parents)
+    return entries
+
+
+def make_stops_before(workspace: Path, root: Path, options: ScanOptions) -> tuple[Message, ...]:
+    """When no make build of `workspace` is found: the error `make` would stop with on its way there, if any."""
+    from buildcheck.make import make_stops
+
+    return tuple(Message.of("make.stops", N_("{where}: {error}; the build through make ends there, before it runs "
+                                             "cargo for this workspace"),
+                            error=note.message, where=note.origin or Origin.file(str(entry)))
+                 for entry in reversed(_entries(workspace, root))
+                 for note in make_stops(workspace, [entry], options.env)[:1])[:1]
+
+
 # The variables that decide which cargo and rustc a build runs (cargo's PATH lookup, rustup, RUSTC).
 PROGRAM_VARIABLES = ("PATH", "RUSTC", "RUSTUP_TOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME", "HOME")
 

@@ -171,6 +171,7 @@ def discover_workspaces(directory: Path, env: Mapping[str, str],
 # -- building the report -------------------------------------------------------------------------------------------
 
 MakePaths = Callable[[Path, Path, "ScanOptions"], "tuple[ScanResult, Origin | None, tuple[Origin, ...], Message, tuple[Message, ...]] | None"]
+MakeStops = Callable[[Path, Path, "ScanOptions"], "tuple[Message, ...]"]
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def make_hides_rustflags(direct: ScanResult, make: ScanResult) -> list[Cause]:
 
 
 def _workspace_report(directory: Path, found_by: Origin | None, options: ScanOptions, root: Path,
-                      make_paths: MakePaths | None) -> WorkspaceReport:
+                      make_paths: MakePaths | None, make_stops: MakeStops | None = None) -> WorkspaceReport:
     direct_scan = options.scan(directory)
     direct = BuildPath(scan=direct_scan, causes=derive(direct_scan, host_features=options.host_cpu_features))
     make: BuildPath | None = None
@@ -236,21 +237,24 @@ def _workspace_report(directory: Path, found_by: Origin | None, options: ScanOpt
             causes = (*derive(make_scan, host_features=options.host_cpu_features),
                       *make_hides_rustflags(direct_scan, make_scan))
             make = BuildPath(scan=make_scan, via="make", origin=origin, chain=chain, entry=entry, causes=causes)
+        elif make_stops is not None:  # no cargo call found: maybe make stops before it, with an error of its own
+            notes = make_stops(directory, root, options)
     return WorkspaceReport(directory=directory, found_by=found_by, direct=direct, make=make, notes=notes)
 
 
 def scan_project(directory: Path, options: ScanOptions, *, make_discovery: MakeDiscovery | None = None,
-                 make_paths: MakePaths | None = None) -> ProjectReport:
+                 make_paths: MakePaths | None = None, make_stops: MakeStops | None = None) -> ProjectReport:
     directory = directory.resolve()
     workspace = find_workspace(directory)
     if workspace is not None:
-        report = _workspace_report(directory, None, options, directory, make_paths)
+        report = _workspace_report(directory, None, options, directory, make_paths, make_stops)
         return ProjectReport(directory=directory, is_root=False, workspaces=(report,))
     discovered = discover_workspaces(directory, options.env, make_discovery)
     if not discovered:  # nothing to build here: still report the environment and the config layers (BC022)
         return ProjectReport(directory=directory, is_root=False,
                              workspaces=(_workspace_report(directory, None, options, directory, None),))
-    reports = tuple(_workspace_report(path, origin, options, directory, make_paths) for path, origin in discovered)
+    reports = tuple(_workspace_report(path, origin, options, directory, make_paths, make_stops)
+                    for path, origin in discovered)
     return ProjectReport(directory=directory, is_root=True, workspaces=reports)
 
 

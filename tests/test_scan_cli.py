@@ -110,3 +110,21 @@ def test_a_directory_where_cargo_looks_for_a_config_file_stops_the_build_and_the
     assert done.returncode == 2, done.stdout
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and str(ws / ".cargo" / name) in lines[0], done.stderr
+
+
+def test_a_root_whose_make_stops_before_the_workspace_says_so(tmp_path):
+    """No make path to judge, but not silence either: the note names the Makefile line make stops at."""
+    root = tmp_path / "root"
+    ws = root / "ws"
+    (ws / "src").mkdir(parents=True)
+    (ws / "Cargo.toml").write_text('[package]\nname = "ws"\nversion = "0.1.0"\n')
+    (ws / "src" / "main.rs").write_text("fn main() {}\n")
+    (root / "Makefile").write_text("all:\n\t$(MAKE) -C ws build\n")
+    (ws / "Makefile").write_text("X = $(X)a\nbuild:\n\tcargo build --release $(X)\n")
+    done = run(["scan", "--format", "json"], root, hermetic(tmp_path))
+    assert done.returncode == 0, done.stderr
+    workspace = json.loads(done.stdout)["workspaces"][0]
+    assert workspace["make"] is None
+    assert any("ws/Makefile:1" in note and "references itself" in note for note in workspace["notes"])
+    text = run(["scan"], root, hermetic(tmp_path)).stdout
+    assert "ws/Makefile:1" in text and "before it runs cargo" in text

@@ -7,11 +7,11 @@ environment, every difference from the user's environment pointing at the Makefi
 caused it. `$(shell ...)` and `!=` values are opaque. See docs/en/make.md.
 """
 
-from buildcheck.make.builds import MakeBuild, make_builds
+from buildcheck.make.builds import MakeBuild, make_builds, make_stops
 from buildcheck.make.result import CargoCall, EnvChange, MakeInvocation, MakeNote, MakeStep, MakeTrace
 from buildcheck.make.shell import ShellModel
 from buildcheck.make.static import workspaces_built_by
 from buildcheck.make.walk import trace_make
 
 __all__ = ["CargoCall", "EnvChange", "MakeBuild", "MakeInvocation", "MakeNote", "MakeStep", "MakeTrace", "ShellModel",
-           "make_builds", "trace_make", "workspaces_built_by"]
+           "make_builds", "make_stops", "trace_make", "workspaces_built_by"]

@@ -112,6 +112,25 @@ def make_builds(workspace: Path, env: Mapping[str, str], *, entries: Sequence[Pa
     return builds
 
 
+def make_stops(workspace: Path, entries: Sequence[Path], env: Mapping[str, str], *,
+               max_depth: int = 8) -> list[MakeNote]:
+    """Why `make` (its default goal) in each of `entries` ends with an error once it has entered `workspace`
+    without running its cargo build: a Makefile there that make rejects (a variable that references itself,
+    `$(error ...)`, a missing rule). The user following the docs gets that error, not a binary."""
+    resolved = os.path.realpath(workspace)
+    stops: list[MakeNote] = []
+    for entry in entries:
+        if not _has_makefile(Path(entry)):
+            continue
+        trace = trace_make(Path(entry), [], env, max_depth=max_depth)
+        entered = os.path.realpath(trace.directory) == resolved or any(
+            os.path.realpath(make.directory) == resolved for make in trace.makes)
+        reached = any(os.path.realpath(call.cwd) == resolved for call in trace.builds())
+        if entered and not reached and not trace.succeeded:
+            stops.extend(note for note in trace.notes if note.kind == "error" and note not in stops)
+    return stops
+
+
 def _same(first: CargoCall, second: CargoCall) -> bool:
     return first.cwd == second.cwd and first.argv == second.argv and dict(first.env) == dict(second.env)
 

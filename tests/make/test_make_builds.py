@@ -80,3 +80,43 @@ def test_the_util_workspace_does_not_export_rustflags(damocles):
 def test_no_makefile_no_builds(tmp_path):
     (tmp_path / "ws").mkdir()
     assert make_builds(tmp_path / "ws", ENV, levels_up=0) == []
+
+
+@pytest.mark.parametrize("makefile, line", [
+    ("X = $(X)a\nbuild:\n\tcargo build --release $(X)\n", 1),   # a variable that references itself
+    ("build:\n\t$(error no way)\n\tcargo build --release\n", 2),  # $(error) in the recipe
+    ("build: missing-prerequisite\n\tcargo build --release\n", None),  # no rule to make it
+])
+def test_make_that_stops_before_the_workspace_cargo_is_said(tmp_path, makefile, line):
+    """The root's `make` enters the workspace, whose Makefile make rejects: the build through make ends with that
+    error and no cargo; real make agrees (it starts no cargo and fails)."""
+    from buildcheck.make import make_stops
+    from .oracle import CAN_RUN, SKIP_REASON, fake_bin, recipe_calls, run_make
+
+    root = tmp_path / "root"
+    ws = root / "ws"
+    ws.mkdir(parents=True)
+    (ws / "Cargo.toml").write_text('[package]\nname = "ws"\nversion = "0.1.0"\n')
+    (root / "Makefile").write_text("all:\n\t$(MAKE) -C ws build\n")
+    (ws / "Makefile").write_text(makefile)
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    assert make_builds(ws, env, levels_up=1) == []
+    stops = make_stops(ws, [root], env)
+    assert stops and all(note.kind == "error" for note in stops)  # the sub-make's error, then the parent's
+    assert stops[0].origin.path == str(ws / "Makefile") and (line is None or stops[0].origin.line == line)
+    if not CAN_RUN:
+        pytest.skip(SKIP_REASON)
+    bin_dir, log = fake_bin(tmp_path)
+    real = run_make(root, [], {**env, "PATH": f"{bin_dir}:{env['PATH']}"}, log=log)
+    assert real.returncode != 0 and recipe_calls(real) == []
+
+
+def test_a_make_that_succeeds_or_never_enters_the_workspace_is_not_a_stop(tmp_path):
+    from buildcheck.make import make_stops
+
+    root = tmp_path / "root"
+    (root / "ws").mkdir(parents=True)
+    (root / "other").mkdir()
+    (root / "Makefile").write_text("all:\n\t$(MAKE) -C other\n")
+    (root / "other" / "Makefile").write_text("all:\n\t$(error elsewhere)\n")
+    assert make_stops(root / "ws", [root], {"PATH": os.environ["PATH"]}) == []
