@@ -60,3 +60,12 @@ def test_a_span_marked_whole_moves_to_the_next_line_whole():
 def test_an_unclosed_backtick_or_quote_does_not_swallow_the_rest():
     out = lines('a `b c d e f g h i j k and x="y z w v u t s r q', 12)
     assert len(out) > 2
+
+
+@pytest.mark.parametrize("width", range(20, 60))
+def test_export_and_unset_keep_their_operand(width):
+    text = 'Fix: export RUSTFLAGS="-C target-cpu=native"; unset CARGO_ENCODED_RUSTFLAGS; then exported words wrap'
+    out = lines(text, width)
+    assert any('export RUSTFLAGS="-C target-cpu=native";' in line for line in out)
+    assert any("unset CARGO_ENCODED_RUSTFLAGS;" in line for line in out)
+    assert " ".join(line.strip() for line in out) == text

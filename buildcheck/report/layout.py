@@ -61,10 +61,20 @@ _NO_LINE_START = frozenset("，。、；：！？）」』】》〉,.;:!?)]}")
 _NO_LINE_END = frozenset("（「『【《〈")
 
 
+# Shell words that start a command whose next word is its operand: `export NAME=value` is copied as one line.
+_GLUED_TO_NEXT = ("export", "unset")
+
+
 def _latin_word_end(plain: str, i: int) -> int:
     """The end of the word starting at `i`: up to a space or a CJK character, except inside a `backtick` span or
-    the quoted value of an assignment (`NAME="a b"`), which are one word however many spaces they hold."""
+    the quoted value of an assignment (`NAME="a b"`), which are one word however many spaces they hold; `export`
+    and `unset` take the next word with them."""
     n = len(plain)
+    for verb in _GLUED_TO_NEXT:
+        after = i + len(verb)
+        if plain.startswith(verb, i) and after + 1 < n and plain[after] == " " and plain[after + 1] not in " -" \
+                and (i == 0 or plain[i - 1] in " `("):
+            return _latin_word_end(plain, after + 1)
     j = i
     while j < n and plain[j] != " " and not _is_wide(plain[j]):
         if plain[j] == "`":
