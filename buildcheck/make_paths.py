@@ -38,35 +38,33 @@ def documented_build(builds: Sequence[MakeBuild]) -> MakeBuild | None:
     return min(builds, key=lambda b: (len(b.entry.resolve().parents), "" not in b.goals and "all" not in b.goals))
 
 
+def _entries(workspace: Path, root: Path) -> list[Path]:
+    """Where a make build of `workspace` can start: its own directory, each one above it up to `root`, and the
+    one above that (a workspace scanned on its own may be built from its parent's Makefile, as damocles' are)."""
+    workspace = workspace.resolve()
+    root = root.resolve()
+    levels = len(workspace.parents) - len(root.parents) if root in workspace.parents else 0
+    return [workspace, *list(workspace.parents)[:levels + 1]]
+
+
 def documented_make_build(workspace: Path, root: Path, env: Mapping[str, str]) -> MakeBuild | None:
     """The make build of `workspace` from its own Makefile or one up to `root`, as the docs run it."""
     from buildcheck.make import make_builds
 
-    workspace = workspace.resolve()
-    root = root.resolve()
-    levels = len(workspace.parents) - len(root.parents) if root in workspace.parents else 0
-    return documented_build(make_builds(workspace, env, levels_up=levels + 1))
-
-
-def _entries(workspace: Path, root: Path) -> list[Path]:
-    """The workspace and each directory above it up to `root` (outermost last)."""
-    workspace = workspace.resolve()
-    root = root.resolve()
-    entries = [workspace]
-    if root in workspace.parents:
-        entries.extend(p for p in workspace.parents if p == root or root in p.parents)
-    return entries
+    return documented_build(make_builds(workspace.resolve(), env, entries=_entries(workspace, root)))
 
 
 def make_stops_before(workspace: Path, root: Path, options: ScanOptions) -> tuple[Message, ...]:
     """When no make build of `workspace` is found: the error `make` would stop with on its way there, if any."""
     from buildcheck.make import make_stops
 
-    return tuple(Message.of("make.stops", N_("{where}: {error}; the build through make ends there, before it runs "
-                                             "cargo for this workspace"),
-                            error=note.message, where=note.origin or Origin.file(str(entry)))
-                 for entry in reversed(_entries(workspace, root))
-                 for note in make_stops(workspace, [entry], options.env)[:1])[:1]
+    for entry in reversed(_entries(workspace, root)):  # the outermost first: the make the docs run
+        stops = make_stops(workspace, [entry], options.env)
+        if stops:
+            return (Message.of("make.stops", N_("{where}: {error}; the build through make ends there, before it "
+                                                "runs cargo for this workspace"),
+                               error=stops[0].message, where=stops[0].origin or Origin.file(str(entry))),)
+    return ()
 
 
 # The variables that decide which cargo and rustc a build runs (cargo's PATH lookup, rustup, RUSTC).
