@@ -261,7 +261,10 @@ def scan_project(directory: Path, options: ScanOptions, *, make_discovery: MakeD
 # -- the JSON documents ----------------------------------------------------------------------------------------------
 
 def _path_json(path: BuildPath) -> dict[str, Any]:
-    return {"effective": path.scan.effective_json(), "findings": [f.to_json() for f in path.findings],
+    verdict = path.verdict
+    effective = {**path.scan.effective_json(),
+                 "verdict": {"id": verdict.id, "message": verdict.text(), "params": verdict.params_json()}}
+    return {"effective": effective, "findings": [f.to_json() for f in path.findings],
             "causes": [c.to_json() for c in path.causes]}
 
 
