@@ -428,4 +428,5 @@ def test_the_verdict_says_whose_dwarf_the_binary_carries(ws, tmp_path, version, 
     result = scan(cwd=ws, env=cargo_env(tmp_path, version, **variables))
     message = BuildPath(scan=result, causes=derive(result)).verdict
     assert message.id == verdict
+    assert workspace_json(report_of(result), "scan")["effective"]["verdict"]["id"] == verdict  # scripts read the id
     assert f"debuginfo {result.debuginfo}" in message.text() and f"strip {result.strip}" in message.text()
