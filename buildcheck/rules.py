@@ -133,6 +133,10 @@ _RULES = [
          full=N_("The binary uses instructions of a CPU feature without asking the CPU first (code compiled for a "
                  "target CPU), and a machine named by --runs-on does not have that feature: the binary would die "
                  "there with SIGILL. Features used only after a runtime check do not count.")),
+    Rule(id="BC105", name="binary-cpu-features-not-analysed", severity="warning",
+         short=N_("--runs-on cannot judge the binary: its CPU features were not analysed"),
+         full=N_("The binary is not an x86-64 ELF (or has no code to read), so buildcheck cannot say which CPU "
+                 "features it needs: a --runs-on check of it answers nothing, and is said rather than passed.")),
     Rule(id="BC200", name="target-cpu-native", severity="info",
          short=N_("target-cpu=native makes the binary specific to this CPU"),
          full=N_("A binary built with `-C target-cpu=native` may die with SIGILL (Illegal instruction) on another CPU model.")),

@@ -197,9 +197,17 @@ class FleetCheck:
         return all(v.runs for b in self.binaries for v in b.verdicts)
 
     def findings(self) -> list[Finding]:
-        """BC104 for each binary and machine that lacks a feature the binary uses without asking the CPU."""
+        """BC104 for each binary and machine that lacks a feature the binary uses without asking the CPU; BC105 for
+        a binary whose features could not be read (not x86-64): the question was asked and is not answered."""
         out = []
         for binary in self.binaries:
+            if not binary.isa.analyzed:
+                out.append(Finding(rule="BC105", severity="warning", origin=Origin.file(binary.isa.path),
+                                   message=Message.of("BC105", N_(
+                                       "{binary}: {why}; whether it runs on the {count} machine(s) of --runs-on is "
+                                       "not known"), binary=binary.isa.path, why=binary.isa.note or "",
+                                       count=len(self.machines))))
+                continue
             users = {e.feature: e for e in binary.isa.required}
             for verdict in binary.verdicts:
                 if verdict.runs:
@@ -230,14 +238,15 @@ class FleetCheck:
 
 
 def check_fleet(isa_reports: Sequence[IsaReport], machines: Sequence[Machine]) -> FleetCheck:
-    """Each binary against each machine; a binary that could not be analysed (not x86-64) fails nowhere."""
+    """Each binary against each machine; a binary that could not be analysed (not x86-64) fails nowhere, and its
+    findings say that it was not judged (BC105)."""
     return FleetCheck(machines=tuple(machines), binaries=tuple(
         BinaryOnFleet(isa=isa, verdicts=tuple(gate(isa.required_features, machines))) for isa in isa_reports))
 
 
 def check_binaries_on(report: GateReport, binaries: Sequence[str], specs: Sequence[str], *,
                       host_cpuinfo: str, fail_on: str) -> tuple[FleetCheck, GateReport]:
-    """`check --runs-on`: read the machines, analyse each binary, add BC104 findings and redo the verdict."""
+    """`check --runs-on`: read the machines, analyse each binary, add BC104/BC105 findings and redo the verdict."""
     from buildcheck.isa.report import inspect_isa
 
     machines = machines_from_specs(specs, host_cpuinfo=host_cpuinfo)

@@ -296,3 +296,23 @@ def test_absurd_symbol_sizes_stay_inside_their_section(tmp_path):
     damaged = _patched(tmp_path, "rust-tiny", patches)
     report = inspect_isa(damaged)
     assert report.analyzed and report.bytes_decoded <= len(data)
+
+
+def test_check_runs_on_a_binary_it_cannot_analyse_says_so(tmp_path):
+    """A 32-bit build given to --runs-on: not judged, and the gate says it (BC105, a warning) instead of passing in
+    silence; --fail-on warning fails on it."""
+    source = tmp_path / "t.c"
+    source.write_text("int main(void) { return 0; }\n")
+    binary = tmp_path / "t32"
+    built = subprocess.run(["gcc", "-m32", "-O2", "-s", str(source), "-o", str(binary)], capture_output=True)
+    if built.returncode != 0:
+        pytest.skip("no 32-bit gcc (gcc-multilib)")
+    result = buildcheck("check", str(tmp_path), "--binary", str(binary), "--runs-on", "x86-64-v2", "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = json.loads(result.stdout)
+    bc105 = [f for f in document["findings"] if f["rule"] == "BC105"]
+    assert len(bc105) == 1 and bc105[0]["severity"] == "warning" and bc105[0]["params"]["count"] == 1
+    assert document["runs_on"]["binaries"][0]["analyzed"] is False
+    strict = buildcheck("check", str(tmp_path), "--binary", str(binary), "--runs-on", "x86-64-v2", "--fail-on",
+                        "warning")
+    assert strict.returncode == 1 and "BC105" in strict.stdout
