@@ -13,7 +13,7 @@ from __future__ import annotations
 import glob
 import os
 
-from buildcheck.make.lexer import SPACE, words
+from buildcheck.make.lexer import SPACE, find_unquoted, words
 
 
 class FunctionError(Exception):
@@ -23,26 +23,8 @@ class FunctionError(Exception):
 def _unescape_percent(pattern: str) -> tuple[str, int]:
     """make's find_percent: the pattern with backslash escapes before `%` resolved, and the index of
     the first unescaped `%` (-1 if none). n backslashes before a `%` leave n // 2; an odd count
-    makes that `%` literal."""
-    chars = list(pattern)
-    position = 0
-    while position < len(chars):
-        if chars[position] != "%":
-            position += 1
-            continue
-        start = position
-        while start > 0 and chars[start - 1] == "\\":
-            start -= 1
-        backslashes = position - start
-        if backslashes == 0:
-            return "".join(chars), position
-        remove = backslashes - backslashes // 2
-        del chars[start:start + remove]
-        position -= remove
-        if backslashes % 2 == 0:
-            return "".join(chars), position
-        position += 1
-    return "".join(chars), -1
+    makes that `%` literal: the lexer's rule for any stop character."""
+    return find_unquoted(pattern, "%", skip_references=False)
 
 
 def compile_pattern(pattern: str) -> tuple[str, str | None]:

@@ -91,7 +91,7 @@ def collapse_continuations(line: str) -> str:
     return out
 
 
-def _skip_reference(text: str, index: int) -> int:
+def skip_reference(text: str, index: int) -> int:
     """`text[index]` is `$`: the index just past the reference that starts there."""
     if index + 1 >= len(text):
         return len(text)
@@ -130,7 +130,7 @@ def find_unquoted(text: str, stops: str, *, skip_references: bool) -> tuple[str,
         if skip_references and char == "$":
             if position + 1 >= length:
                 return text, -1
-            position = _skip_reference(text, position)
+            position = skip_reference(text, position)
             continue
         if char not in stops:
             position += 1

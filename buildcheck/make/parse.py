@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from buildcheck.make.lexer import (BLANK, SPACE, collapse_continuations, end_of_token, find_unquoted, next_token,
-                                   words)
+                                   skip_reference, words)
 
 AssignOp = Literal["=", ":=", "::=", "?=", "+=", "!="]
 
@@ -351,29 +351,9 @@ def next_mword(text: str, position: int) -> tuple[MwordKind, int, int]:
         if char == "&" and text[position + 1:position + 2] == ":":
             break
         if char == "$":
-            position += 1
-            if position >= len(text):
-                break
-            opener = text[position]
-            if opener == "$":
-                position += 1
-                continue
-            kind = "variable"
-            if opener in "({":
-                closer = ")" if opener == "(" else "}"
-                depth = 0
-                position += 1
-                while position < len(text):
-                    inner = text[position]
-                    position += 1
-                    if inner == opener:
-                        depth += 1
-                    elif inner == closer:
-                        depth -= 1
-                        if depth < 0:
-                            break
-                continue
-            position += 1
+            if text[position + 1:position + 2] not in ("$", ""):  # `$$` is a literal dollar
+                kind = "variable"
+            position = skip_reference(text, position)
             continue
         if char == "\\" and text[position + 1:position + 2] in (":", ";", "=", "\\"):
             position += 2
