@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the inputs of bench_inspect.py into benchmarks/work/ (gitignored); reuse them when present.
+"""Build the inputs of bench_inspect.py into benchmarks/inputs/ (gitignored); reuse them when present.
 
   tiny    gcc -g of fixtures/binaries/src/hello.c: one unit, start-up cost only
   medium  ~100 MB, ~2,300 units: a generated Rust crate (-g, 256 codegen units, ~1,530 units
@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-WORK = HERE / "work"
+WORK = HERE / "inputs"
 HELLO_C = HERE.parent / "fixtures" / "binaries" / "src" / "hello.c"
 RUSTC = shutil.which("rustc", path=str(Path.home() / ".cargo" / "bin")) or shutil.which("rustc")
 
